@@ -56,6 +56,7 @@ class Value {
 
   // cty's Equals: nulls equal each other; otherwise types and contents must match.
   bool equals(const Value& other) const;
+  friend bool operator==(const Value& a, const Value& b) { return a.equals(b); }
   // A total order used to sort set elements.
   static bool less(const Value& a, const Value& b);
 
