@@ -8,6 +8,10 @@ packages=(
   g++ cmake ninja-build ccache pkg-config git
   # libraries (Boost 1.81 explicitly: plain libboost-dev is 1.74)
   libboost1.81-dev libsimdjson-dev libarchive-dev libssl-dev
+  # yamldecode/yamlencode: go-cty-yaml is a port of libyaml
+  libyaml-dev
+  # bcrypt(): libcrypt's crypt_gensalt_rn/crypt_rn
+  libcrypt-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-pytest

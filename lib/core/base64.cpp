@@ -22,7 +22,8 @@ std::string base64_encode(std::string_view in) {
   out.reserve((in.size() + 2) / 3 * 4);
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (uint32_t(uint8_t(in[i])) << 16) | (uint32_t(uint8_t(in[i + 1])) << 8) | uint8_t(in[i + 2]);
+    uint32_t v =
+        (uint32_t(uint8_t(in[i])) << 16) | (uint32_t(uint8_t(in[i + 1])) << 8) | uint8_t(in[i + 2]);
     out += kAlphabet[v >> 18];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -40,11 +41,20 @@ std::string base64_encode(std::string_view in) {
   return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view in, size_t* bad_offset) {
+std::optional<std::string> base64_decode(std::string_view text, size_t* bad_offset) {
   auto fail = [&](size_t at) -> std::optional<std::string> {
     if (bad_offset) *bad_offset = at;
     return std::nullopt;
   };
+  // Like Go's decoder, line breaks are skipped (PEM bodies wrap at 64 columns).
+  std::string stripped;
+  if (text.find_first_of("\r\n") != std::string_view::npos) {
+    for (char c : text) {
+      if (c != '\r' && c != '\n') stripped += c;
+    }
+    text = stripped;
+  }
+  std::string_view in = text;
   if (in.size() % 4 != 0) return fail(in.size() - in.size() % 4);
   std::string out;
   out.reserve(in.size() / 4 * 3);
@@ -62,7 +72,8 @@ std::optional<std::string> base64_decode(std::string_view in, size_t* bad_offset
       v[k] = kTable[static_cast<unsigned char>(c)];
       if (v[k] < 0) return fail(i + k);
     }
-    uint32_t x = (uint32_t(v[0]) << 18) | (uint32_t(v[1]) << 12) | (uint32_t(v[2]) << 6) | uint32_t(v[3]);
+    uint32_t x =
+        (uint32_t(v[0]) << 18) | (uint32_t(v[1]) << 12) | (uint32_t(v[2]) << 6) | uint32_t(v[3]);
     out += static_cast<char>(x >> 16);
     if (pad < 2) out += static_cast<char>((x >> 8) & 0xFF);
     if (pad < 1) out += static_cast<char>(x & 0xFF);

@@ -60,29 +60,38 @@ std::string Diagnostics::format() const {
   return out;
 }
 
-SourceFile::SourceFile(std::string name, std::string_view text) : name_(std::move(name)), text_(text) {
-  line_starts_.push_back(0);
-  for (size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+SourceFile::SourceFile(std::string name, std::string_view text)
+    : name_(std::move(name)), text_(text) {}
+
+const std::vector<uint32_t>& SourceFile::line_starts() const {
+  if (line_starts_.empty()) {
+    line_starts_.push_back(0);
+    for (size_t i = 0; i < text_.size(); ++i) {
+      if (text_[i] == '\n') line_starts_.push_back(static_cast<uint32_t>(i + 1));
+    }
   }
+  return line_starts_;
 }
 
 Pos SourceFile::pos_at(size_t byte) const {
   byte = std::min(byte, text_.size());
-  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), byte);
-  size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
-  size_t start = line_starts_[line_index];
+  const auto& starts = line_starts();
+  auto it = std::upper_bound(starts.begin(), starts.end(), byte);
+  size_t line_index = static_cast<size_t>(it - starts.begin()) - 1;
+  size_t start = starts[line_index];
   Pos p;
   p.line = static_cast<uint32_t>(line_index + 1);
-  p.column = static_cast<uint32_t>(unicode::count_code_points(text_.substr(start, byte - start)) + 1);
+  p.column =
+      static_cast<uint32_t>(unicode::count_code_points(text_.substr(start, byte - start)) + 1);
   p.byte = static_cast<uint32_t>(byte);
   return p;
 }
 
 std::string_view SourceFile::line(uint32_t line) const {
-  if (line == 0 || line > line_starts_.size()) return {};
-  size_t start = line_starts_[line - 1];
-  size_t end = line < line_starts_.size() ? line_starts_[line] : text_.size();
+  const auto& starts = line_starts();
+  if (line == 0 || line > starts.size()) return {};
+  size_t start = starts[line - 1];
+  size_t end = line < starts.size() ? starts[line] : text_.size();
   std::string_view l = text_.substr(start, end - start);
   while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
   return l;
@@ -101,7 +110,10 @@ void SourceFile::annotate(Diagnostic& d) const {
   size_t i = 0;
   uint32_t col = 1;
   while (i < text.size() && col < r.start.column) {
-    if (text[i] == '\t') marks += '\t'; else marks += ' ';
+    if (text[i] == '\t')
+      marks += '\t';
+    else
+      marks += ' ';
     unicode::decode(text, i);
     ++col;
   }

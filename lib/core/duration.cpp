@@ -11,14 +11,9 @@ struct Unit {
 };
 
 constexpr Unit kUnits[] = {
-    {"ns", 1},
-    {"us", 1000},
-    {"\xc2\xb5s", 1000},  // U+00B5 micro sign
-    {"\xce\xbcs", 1000},  // U+03BC Greek mu
-    {"ms", 1000000},
-    {"s", 1000000000},
-    {"m", 60ull * 1000000000},
-    {"h", 3600ull * 1000000000},
+    {"ns", 1},           {"us", 1000},      {"\xc2\xb5s", 1000},  // U+00B5 micro sign
+    {"\xce\xbcs", 1000},                                          // U+03BC Greek mu
+    {"ms", 1000000},     {"s", 1000000000}, {"m", 60ull * 1000000000}, {"h", 3600ull * 1000000000},
 };
 
 bool fail(std::string* err, const char* what, std::string_view orig) {
@@ -92,7 +87,9 @@ std::optional<Nanos> parse_duration(std::string_view orig, std::string* err) {
       if (unit == k.name) found = &k;
     }
     if (!found) {
-      if (err) *err = "time: unknown unit \"" + std::string(unit) + "\" in duration \"" + std::string(orig) + "\"";
+      if (err)
+        *err = "time: unknown unit \"" + std::string(unit) + "\" in duration \"" +
+               std::string(orig) + "\"";
       return std::nullopt;
     }
     if (v > (1ull << 63) / found->nanos) {
@@ -101,7 +98,8 @@ std::optional<Nanos> parse_duration(std::string_view orig, std::string* err) {
     }
     v *= found->nanos;
     if (frac > 0) {
-      v += static_cast<uint64_t>(static_cast<double>(frac) * (static_cast<double>(found->nanos) / scale));
+      v += static_cast<uint64_t>(static_cast<double>(frac) *
+                                 (static_cast<double>(found->nanos) / scale));
     }
     total += v;
     if (total > (1ull << 63)) {

@@ -4,20 +4,30 @@ namespace warden {
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::ok: return "ok";
-    case ErrorCode::internal: return "internal";
-    case ErrorCode::invalid_argument: return "invalid_argument";
-    case ErrorCode::syntax: return "syntax";
-    case ErrorCode::invalid_job: return "invalid_job";
-    case ErrorCode::io: return "io";
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::unsupported: return "unsupported";
-    case ErrorCode::permission: return "permission";
+    case ErrorCode::ok:
+      return "ok";
+    case ErrorCode::internal:
+      return "internal";
+    case ErrorCode::invalid_argument:
+      return "invalid_argument";
+    case ErrorCode::syntax:
+      return "syntax";
+    case ErrorCode::invalid_job:
+      return "invalid_job";
+    case ErrorCode::io:
+      return "io";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::unsupported:
+      return "unsupported";
+    case ErrorCode::permission:
+      return "permission";
   }
   return "unknown";
 }
 
-Error::Error(ErrorCode code, Diagnostics diagnostics) : code_(code), diagnostics_(std::move(diagnostics)) {
+Error::Error(ErrorCode code, Diagnostics diagnostics)
+    : code_(code), diagnostics_(std::move(diagnostics)) {
   for (const auto& d : diagnostics_) {
     if (d.severity != Severity::error) continue;
     message_ = d.summary;

@@ -14,11 +14,16 @@ std::atomic<int> g_level{static_cast<int>(LogLevel::warn)};
 
 const char* level_name(LogLevel l) {
   switch (l) {
-    case LogLevel::trace: return "TRACE";
-    case LogLevel::debug: return "DEBUG";
-    case LogLevel::info: return "INFO";
-    case LogLevel::warn: return "WARN";
-    case LogLevel::error: return "ERROR";
+    case LogLevel::trace:
+      return "TRACE";
+    case LogLevel::debug:
+      return "DEBUG";
+    case LogLevel::info:
+      return "INFO";
+    case LogLevel::warn:
+      return "WARN";
+    case LogLevel::error:
+      return "ERROR";
   }
   return "?";
 }
@@ -30,7 +35,9 @@ void set_log_sink(LogSink sink) {
   g_sink = std::move(sink);
 }
 
-void set_log_level(LogLevel min_level) { g_level = static_cast<int>(min_level); }
+void set_log_level(LogLevel min_level) {
+  g_level = static_cast<int>(min_level);
+}
 
 void log(LogLevel level, std::string_view component, std::string_view message) {
   if (static_cast<int>(level) < g_level.load()) return;

@@ -83,10 +83,11 @@ char32_t compose_pair(char32_t a, char32_t b) {
       b < kTBase + kTCount) {
     return a + (b - kTBase);
   }
-  auto it = std::lower_bound(std::begin(kCompositions), std::end(kCompositions), std::pair{a, b},
-                             [](const Composition& c, std::pair<char32_t, char32_t> v) {
-                               return c.first < v.first || (c.first == v.first && c.second < v.second);
-                             });
+  auto it =
+      std::lower_bound(std::begin(kCompositions), std::end(kCompositions), std::pair{a, b},
+                       [](const Composition& c, std::pair<char32_t, char32_t> v) {
+                         return c.first < v.first || (c.first == v.first && c.second < v.second);
+                       });
   if (it != std::end(kCompositions) && it->first == a && it->second == b) return it->composite;
   return 0;
 }
@@ -153,7 +154,8 @@ bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     size_t start = i;
-    if (decode(s, i) == kReplacement && i - start == 1 && static_cast<unsigned char>(s[start]) >= 0x80) {
+    if (decode(s, i) == kReplacement && i - start == 1 &&
+        static_cast<unsigned char>(s[start]) >= 0x80) {
       return false;
     }
   }
@@ -170,8 +172,20 @@ size_t count_code_points(std::string_view s) {
 
 bool is_space(char32_t cp) {
   switch (cp) {
-    case '\t': case '\n': case '\v': case '\f': case '\r': case ' ': case 0x85: case 0xA0:
-    case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
       return true;
     default:
       return cp >= 0x2000 && cp <= 0x200A;
@@ -246,8 +260,9 @@ std::string nfc(std::string_view s) {
     }
     size_t j = i;
     while (j < cps.size() && combining_class(cps[j]) != 0) ++j;
-    std::stable_sort(cps.begin() + static_cast<long>(i), cps.begin() + static_cast<long>(j),
-                     [](char32_t a, char32_t b) { return combining_class(a) < combining_class(b); });
+    std::stable_sort(
+        cps.begin() + static_cast<long>(i), cps.begin() + static_cast<long>(j),
+        [](char32_t a, char32_t b) { return combining_class(a) < combining_class(b); });
     i = j;
   }
 

@@ -27,8 +27,8 @@ std::string read_file(const fs::path& p) {
 }
 
 struct Fixture {
-  std::string path;   // relative to the corpus
-  std::string expect; // VALID, INVALID, or unknown
+  std::string path;    // relative to the corpus
+  std::string expect;  // VALID, INVALID, or unknown
 };
 
 std::vector<Fixture> fixtures() {
@@ -59,6 +59,10 @@ std::vector<Fixture> fixtures() {
     out.push_back({section + "/" + cells[1], expect});
   }
   return out;
+}
+
+void PrintTo(const Fixture& f, std::ostream* os) {
+  *os << f.path << " (" << f.expect << ")";
 }
 
 class JobspecFixture : public ::testing::TestWithParam<Fixture> {};
@@ -95,6 +99,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, JobspecFixture, ::testing::ValuesIn(fixtures())
                            return n;
                          });
 
-TEST(JobspecCorpus, ManifestListsEveryFixture) { EXPECT_EQ(fixtures().size(), 75u); }
+TEST(JobspecCorpus, ManifestListsEveryFixture) {
+  EXPECT_EQ(fixtures().size(), 75u);
+}
 
 }  // namespace

@@ -34,11 +34,11 @@ enum class Severity : uint8_t { error, warning };
 
 struct Diagnostic {
   Severity severity = Severity::error;
-  std::string summary;                 // one line, e.g. "Unsupported argument"
-  std::string detail;                  // full sentences, may be empty
-  std::string file;                    // file name as given by the caller; may be empty
-  std::optional<Range> subject;        // the exact span the diagnostic is about
-  std::string excerpt;                 // source line(s) with a caret; filled by SourceFile::annotate
+  std::string summary;           // one line, e.g. "Unsupported argument"
+  std::string detail;            // full sentences, may be empty
+  std::string file;              // file name as given by the caller; may be empty
+  std::optional<Range> subject;  // the exact span the diagnostic is about
+  std::string excerpt;           // source line(s) with a caret; filled by SourceFile::annotate
 
   // "file:line:column: error: summary: detail" followed by the excerpt, if any.
   std::string format() const;
@@ -87,9 +87,12 @@ class SourceFile {
   void annotate(Diagnostics& ds) const;
 
  private:
+  // Built on first use: most files parse without a diagnostic.
+  const std::vector<uint32_t>& line_starts() const;
+
   std::string name_;
   std::string_view text_;
-  std::vector<uint32_t> line_starts_;
+  mutable std::vector<uint32_t> line_starts_;
 };
 
 }  // namespace warden

@@ -25,7 +25,7 @@ class JsonWriter {
   JsonWriter& boolean(bool b);
   JsonWriter& integer(int64_t i);
   JsonWriter& unsigned_integer(uint64_t u);
-  JsonWriter& number(double d);          // Go's float64 formatting
+  JsonWriter& number(double d);                     // Go's float64 formatting
   JsonWriter& raw_number(std::string_view digits);  // already formatted
   JsonWriter& string(std::string_view s);
 

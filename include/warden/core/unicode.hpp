@@ -20,7 +20,8 @@ size_t count_code_points(std::string_view s);
 
 // Unicode White_Space (what Go's unicode.IsSpace reports).
 bool is_space(char32_t cp);
-// Letters and digits as identifier characters (a pragmatic superset of UAX #31 ID_Start/ID_Continue).
+// Letters and digits as identifier characters (a pragmatic superset of UAX #31
+// ID_Start/ID_Continue).
 bool is_id_start(char32_t cp);
 bool is_id_continue(char32_t cp);
 bool is_letter(char32_t cp);

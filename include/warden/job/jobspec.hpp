@@ -53,8 +53,8 @@ struct SourceMap {
 // each with file, line, column and the source line. A text starting with "{" is read as nomad API
 // JSON instead (with or without the {"Job": ...} envelope).
 // When `sources` is given it receives the ranges of the job's blocks and attributes.
-Result<Job> parse_job(std::string_view text, const std::string& filename, const ParseOptions& options = {},
-                      SourceMap* sources = nullptr);
+Result<Job> parse_job(std::string_view text, const std::string& filename,
+                      const ParseOptions& options = {}, SourceMap* sources = nullptr);
 
 // Nomad's defaults (api Job.Canonicalize): region "global", namespace "default", type "service",
 // priority 50, count 1, resources cpu 100 / memory 300, restart/reschedule/update/migrate

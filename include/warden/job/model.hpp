@@ -31,8 +31,8 @@ struct Bytes {
   friend bool operator==(const Bytes&, const Bytes&) = default;
 };
 
-
-// A placement constraint: `attribute operator value`, or a shorthand (distinct_hosts, version, ...).
+// A placement constraint: `attribute operator value`, or a shorthand (distinct_hosts, version,
+// ...).
 struct Constraint {
   std::string ltarget;
   std::string rtarget;
@@ -492,7 +492,8 @@ struct ConsulGatewayBindAddress {
   std::string address;
   int64_t port = 0;
 
-  friend bool operator==(const ConsulGatewayBindAddress&, const ConsulGatewayBindAddress&) = default;
+  friend bool operator==(const ConsulGatewayBindAddress&,
+                         const ConsulGatewayBindAddress&) = default;
 };
 
 struct ConsulGatewayProxy {
@@ -510,7 +511,8 @@ struct ConsulGatewayTLSSDSConfig {
   std::string cluster_name;
   std::string cert_resource;
 
-  friend bool operator==(const ConsulGatewayTLSSDSConfig&, const ConsulGatewayTLSSDSConfig&) = default;
+  friend bool operator==(const ConsulGatewayTLSSDSConfig&,
+                         const ConsulGatewayTLSSDSConfig&) = default;
 };
 
 struct ConsulGatewayTLSConfig {
@@ -528,7 +530,8 @@ struct ConsulHTTPHeaderModifiers {
   Nullable<StringMap> set;
   Nullable<std::vector<std::string>> remove;
 
-  friend bool operator==(const ConsulHTTPHeaderModifiers&, const ConsulHTTPHeaderModifiers&) = default;
+  friend bool operator==(const ConsulHTTPHeaderModifiers&,
+                         const ConsulHTTPHeaderModifiers&) = default;
 };
 
 struct ConsulIngressService {
@@ -556,7 +559,8 @@ struct ConsulIngressConfigEntry {
   Nullable<ConsulGatewayTLSConfig> tls;
   Nullable<std::vector<ConsulIngressListener>> listeners;
 
-  friend bool operator==(const ConsulIngressConfigEntry&, const ConsulIngressConfigEntry&) = default;
+  friend bool operator==(const ConsulIngressConfigEntry&,
+                         const ConsulIngressConfigEntry&) = default;
 };
 
 struct ConsulLinkedService {
@@ -572,11 +576,11 @@ struct ConsulLinkedService {
 struct ConsulTerminatingConfigEntry {
   Nullable<std::vector<ConsulLinkedService>> services;
 
-  friend bool operator==(const ConsulTerminatingConfigEntry&, const ConsulTerminatingConfigEntry&) = default;
+  friend bool operator==(const ConsulTerminatingConfigEntry&,
+                         const ConsulTerminatingConfigEntry&) = default;
 };
 
 struct ConsulMeshConfigEntry {
-
   friend bool operator==(const ConsulMeshConfigEntry&, const ConsulMeshConfigEntry&) = default;
 };
 

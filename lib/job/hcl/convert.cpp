@@ -6,13 +6,18 @@
 namespace warden::hcl {
 namespace {
 
-ConvertResult fail(std::string msg) { return ConvertResult{Value(), std::move(msg)}; }
+ConvertResult fail(std::string msg) {
+  return ConvertResult{Value(), std::move(msg)};
+}
 
 std::string mismatch(const Type& want) {
   switch (want.kind()) {
-    case Type::Kind::object: return "object required";
-    case Type::Kind::tuple: return "tuple required";
-    default: return want.friendly_name() + " required";
+    case Type::Kind::object:
+      return "object required";
+    case Type::Kind::tuple:
+      return "tuple required";
+    default:
+      return want.friendly_name() + " required";
   }
 }
 
@@ -83,7 +88,7 @@ ConvertResult convert_object(const Value& in, const Type& want) {
         continue;
       }
       return fail(from_map ? "map has no element for required attribute \"" + name + "\""
-                          : "attribute \"" + name + "\" is required");
+                           : "attribute \"" + name + "\" is required");
     }
     auto r = convert(*v, type);
     if (!r.ok()) return prefixed(std::move(r), "attribute \"" + name + "\": ");
@@ -119,7 +124,8 @@ ConvertResult convert(const Value& in, const Type& want) {
   switch (want.kind()) {
     case Type::Kind::string:
       if (got.kind() == Type::Kind::number) return {Value::string(in.as_number().to_string()), {}};
-      if (got.kind() == Type::Kind::boolean) return {Value::string(in.as_bool() ? "true" : "false"), {}};
+      if (got.kind() == Type::Kind::boolean)
+        return {Value::string(in.as_bool() ? "true" : "false"), {}};
       return fail(mismatch(want));
     case Type::Kind::number:
       if (got.kind() == Type::Kind::string) {
@@ -132,8 +138,10 @@ ConvertResult convert(const Value& in, const Type& want) {
         const std::string& s = in.as_string();
         if (s == "true" || s == "1") return {Value::boolean(true), {}};
         if (s == "false" || s == "0") return {Value::boolean(false), {}};
-        if (s == "True" || s == "TRUE") return fail("a bool is required; to convert from string, use lowercase \"true\"");
-        if (s == "False" || s == "FALSE") return fail("a bool is required; to convert from string, use lowercase \"false\"");
+        if (s == "True" || s == "TRUE")
+          return fail("a bool is required; to convert from string, use lowercase \"true\"");
+        if (s == "False" || s == "FALSE")
+          return fail("a bool is required; to convert from string, use lowercase \"false\"");
         return fail("a bool is required");
       }
       return fail(mismatch(want));
@@ -158,7 +166,8 @@ ConvertResult convert(const Value& in, const Type& want) {
 
 std::optional<Type> unify(const std::vector<Type>& types) {
   if (types.empty()) return Type::dynamic();
-  bool all_equal = std::all_of(types.begin(), types.end(), [&](const Type& t) { return t == types[0]; });
+  bool all_equal =
+      std::all_of(types.begin(), types.end(), [&](const Type& t) { return t == types[0]; });
   if (all_equal) return types[0];
   std::vector<Type> known;
   for (const auto& t : types) {
@@ -166,7 +175,8 @@ std::optional<Type> unify(const std::vector<Type>& types) {
   }
   if (known.size() != types.size()) return Type::dynamic();
 
-  bool all_primitive = std::all_of(known.begin(), known.end(), [](const Type& t) { return t.is_primitive(); });
+  bool all_primitive =
+      std::all_of(known.begin(), known.end(), [](const Type& t) { return t.is_primitive(); });
   if (all_primitive) {
     bool has_string = std::any_of(known.begin(), known.end(),
                                   [](const Type& t) { return t.kind() == Type::Kind::string; });
@@ -174,7 +184,8 @@ std::optional<Type> unify(const std::vector<Type>& types) {
     return std::nullopt;  // number and bool do not mix
   }
 
-  bool all_map_like = std::all_of(known.begin(), known.end(), [](const Type& t) { return t.is_map_like(); });
+  bool all_map_like =
+      std::all_of(known.begin(), known.end(), [](const Type& t) { return t.is_map_like(); });
   if (all_map_like) {
     bool all_objects = std::all_of(known.begin(), known.end(),
                                    [](const Type& t) { return t.kind() == Type::Kind::object; });
@@ -185,7 +196,8 @@ std::optional<Type> unify(const std::vector<Type>& types) {
         return n;
       };
       auto first = names(known[0]);
-      bool same_names = std::all_of(known.begin(), known.end(), [&](const Type& t) { return names(t) == first; });
+      bool same_names =
+          std::all_of(known.begin(), known.end(), [&](const Type& t) { return names(t) == first; });
       if (same_names) {
         std::vector<Type::Attribute> attrs;
         for (const auto& name : first) {
@@ -211,13 +223,15 @@ std::optional<Type> unify(const std::vector<Type>& types) {
     return Type::map(*u);
   }
 
-  bool all_list_like = std::all_of(known.begin(), known.end(), [](const Type& t) { return t.is_list_like(); });
+  bool all_list_like =
+      std::all_of(known.begin(), known.end(), [](const Type& t) { return t.is_list_like(); });
   if (all_list_like) {
     bool all_tuples = std::all_of(known.begin(), known.end(),
                                   [](const Type& t) { return t.kind() == Type::Kind::tuple; });
     if (all_tuples) {
       size_t n = known[0].elements().size();
-      bool same_len = std::all_of(known.begin(), known.end(), [&](const Type& t) { return t.elements().size() == n; });
+      bool same_len = std::all_of(known.begin(), known.end(),
+                                  [&](const Type& t) { return t.elements().size() == n; });
       if (same_len) {
         std::vector<Type> out;
         for (size_t i = 0; i < n; ++i) {
@@ -230,7 +244,8 @@ std::optional<Type> unify(const std::vector<Type>& types) {
         return Type::tuple(std::move(out));
       }
     }
-    bool any_set = std::any_of(known.begin(), known.end(), [](const Type& t) { return t.kind() == Type::Kind::set; });
+    bool any_set = std::any_of(known.begin(), known.end(),
+                               [](const Type& t) { return t.kind() == Type::Kind::set; });
     std::vector<Type> elems;
     for (const auto& t : known) {
       if (t.kind() == Type::Kind::tuple) {

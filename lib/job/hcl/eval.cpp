@@ -50,7 +50,9 @@ void add_error(Diagnostics& diags, std::string summary, std::string detail, Rang
   diags.add(std::move(d));
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 }  // namespace
 
@@ -75,15 +77,21 @@ std::optional<Value> get_attr(const Value& v, std::string_view name, Range r, Di
     }
     case Type::Kind::map: {
       if (const Value* a = v.get(name)) return *a;
-      add_error(diags, "Missing map element", "This map does not have an element with the key " + quoted(name) + ".", r);
+      add_error(diags, "Missing map element",
+                "This map does not have an element with the key " + quoted(name) + ".", r);
       return std::nullopt;
     }
     case Type::Kind::list:
       if (t.element().kind() == Type::Kind::object) {
-        std::string detail = t.element().attribute(name)
-                                 ? "Can't access attributes on a list of objects. Did you mean to access attribute " +
-                                       quoted(name) + " for a specific element of the list, or across all elements of the list?"
-                                 : "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?";
+        std::string detail =
+            t.element().attribute(name)
+                ? "Can't access attributes on a list of objects. Did you mean to access "
+                  "attribute " +
+                      quoted(name) +
+                      " for a specific element of the list, or across all elements of the list?"
+                : "Can't access attributes on a list of objects. Did you mean to access an "
+                  "attribute for a specific element of the list, or across all elements of the "
+                  "list?";
         add_error(diags, "Unsupported attribute", detail, r);
         return std::nullopt;
       }
@@ -91,14 +99,18 @@ std::optional<Value> get_attr(const Value& v, std::string_view name, Range r, Di
     case Type::Kind::set:
       if (t.element().kind() == Type::Kind::object) {
         add_error(diags, "Unsupported attribute",
-                  "Can't access attributes on a set of objects. Did you mean to access an attribute across all elements of the set?",
+                  "Can't access attributes on a set of objects. Did you mean to access an "
+                  "attribute across all elements of the set?",
                   r);
         return std::nullopt;
       }
       break;
-    case Type::Kind::string: case Type::Kind::number: case Type::Kind::boolean:
+    case Type::Kind::string:
+    case Type::Kind::number:
+    case Type::Kind::boolean:
       add_error(diags, "Unsupported attribute",
-                "Can't access attributes on a primitive-typed value (" + t.friendly_name() + ").", r);
+                "Can't access attributes on a primitive-typed value (" + t.friendly_name() + ").",
+                r);
       return std::nullopt;
     default:
       break;
@@ -110,7 +122,8 @@ std::optional<Value> get_attr(const Value& v, std::string_view name, Range r, Di
 std::optional<Value> index_value(const Value& coll, const Value& key, Range r, Diagnostics& diags) {
   const char* summary = "Invalid index";
   if (coll.is_null()) {
-    add_error(diags, "Attempt to index null value", "This value is null, so it does not have any indices.", r);
+    add_error(diags, "Attempt to index null value",
+              "This value is null, so it does not have any indices.", r);
     return std::nullopt;
   }
   if (key.is_null()) {
@@ -120,7 +133,8 @@ std::optional<Value> index_value(const Value& coll, const Value& key, Range r, D
   const Type& t = coll.type();
   const std::string base = "The given key does not identify an element in this collection value";
   switch (t.kind()) {
-    case Type::Kind::list: case Type::Kind::tuple: {
+    case Type::Kind::list:
+    case Type::Kind::tuple: {
       auto k = convert(key, Type::number());
       if (!k.ok()) {
         add_error(diags, summary, base + ": " + k.error + ".", r);
@@ -129,24 +143,31 @@ std::optional<Value> index_value(const Value& coll, const Value& key, Range r, D
       const Number& n = k.value.as_number();
       const auto& elems = coll.elements();
       if (!n.is_whole()) {
-        add_error(diags, summary, base + ": indexing a sequence requires a whole number, but the given index has a fractional part.", r);
+        add_error(diags, summary,
+                  base +
+                      ": indexing a sequence requires a whole number, but the given index has a "
+                      "fractional part.",
+                  r);
         return std::nullopt;
       }
       if (n.sign() < 0) {
-        add_error(diags, summary, base + ": a negative number is not a valid index for a sequence.", r);
+        add_error(diags, summary, base + ": a negative number is not a valid index for a sequence.",
+                  r);
         return std::nullopt;
       }
       auto i = n.to_int64();
       if (!i || static_cast<uint64_t>(*i) >= elems.size()) {
         add_error(diags, summary,
                   base + (elems.empty() ? ": the collection has no elements."
-                                        : ": the given index is greater than or equal to the length of the collection."),
+                                        : ": the given index is greater than or equal to the "
+                                          "length of the collection."),
                   r);
         return std::nullopt;
       }
       return elems[static_cast<size_t>(*i)];
     }
-    case Type::Kind::map: case Type::Kind::object: {
+    case Type::Kind::map:
+    case Type::Kind::object: {
       auto k = convert(key, Type::string());
       if (!k.ok()) {
         add_error(diags, summary, base + ": " + k.error + ".", r);
@@ -162,7 +183,9 @@ std::optional<Value> index_value(const Value& coll, const Value& key, Range r, D
     }
     case Type::Kind::set:
       add_error(diags, summary,
-                "Elements of a set are identified only by their value and don't have any separate index or key to select with, so it's only possible to perform operations across all elements of the set.",
+                "Elements of a set are identified only by their value and don't have any separate "
+                "index or key to select with, so it's only possible to perform operations across "
+                "all elements of the set.",
                 r);
       return std::nullopt;
     default:
@@ -207,25 +230,38 @@ class Evaluator {
 
 Opt Evaluator::eval(const Expr* e, const Scope& scope) {
   switch (e->kind) {
-    case ExprKind::literal: return literal(static_cast<const Literal*>(e));
-    case ExprKind::template_: return template_(static_cast<const Template*>(e), scope);
-    case ExprKind::template_wrap: return eval(static_cast<const TemplateWrap*>(e)->wrapped, scope);
-    case ExprKind::template_join: return template_join(static_cast<const TemplateJoin*>(e), scope);
-    case ExprKind::scope_traversal: return scope_traversal(static_cast<const ScopeTraversal*>(e), scope);
+    case ExprKind::literal:
+      return literal(static_cast<const Literal*>(e));
+    case ExprKind::template_:
+      return template_(static_cast<const Template*>(e), scope);
+    case ExprKind::template_wrap:
+      return eval(static_cast<const TemplateWrap*>(e)->wrapped, scope);
+    case ExprKind::template_join:
+      return template_join(static_cast<const TemplateJoin*>(e), scope);
+    case ExprKind::scope_traversal:
+      return scope_traversal(static_cast<const ScopeTraversal*>(e), scope);
     case ExprKind::relative_traversal: {
       auto* t = static_cast<const RelativeTraversal*>(e);
       Opt src = eval(t->source, scope);
       if (!src) return std::nullopt;
       return apply_steps(std::move(*src), t->steps, scope);
     }
-    case ExprKind::function_call: return function_call(static_cast<const FunctionCall*>(e), scope);
-    case ExprKind::conditional: return conditional(static_cast<const Conditional*>(e), scope);
-    case ExprKind::binary_op: return binary(static_cast<const BinaryOpExpr*>(e), scope);
-    case ExprKind::unary_op: return unary(static_cast<const UnaryOpExpr*>(e), scope);
-    case ExprKind::tuple_cons: return tuple(static_cast<const TupleCons*>(e), scope);
-    case ExprKind::object_cons: return object(static_cast<const ObjectCons*>(e), scope);
-    case ExprKind::object_key: return object_key(static_cast<const ObjectKey*>(e), scope, e->range);
-    case ExprKind::for_expr: return for_expr(static_cast<const ForExpr*>(e), scope);
+    case ExprKind::function_call:
+      return function_call(static_cast<const FunctionCall*>(e), scope);
+    case ExprKind::conditional:
+      return conditional(static_cast<const Conditional*>(e), scope);
+    case ExprKind::binary_op:
+      return binary(static_cast<const BinaryOpExpr*>(e), scope);
+    case ExprKind::unary_op:
+      return unary(static_cast<const UnaryOpExpr*>(e), scope);
+    case ExprKind::tuple_cons:
+      return tuple(static_cast<const TupleCons*>(e), scope);
+    case ExprKind::object_cons:
+      return object(static_cast<const ObjectCons*>(e), scope);
+    case ExprKind::object_key:
+      return object_key(static_cast<const ObjectKey*>(e), scope, e->range);
+    case ExprKind::for_expr:
+      return for_expr(static_cast<const ForExpr*>(e), scope);
     case ExprKind::index: {
       auto* ix = static_cast<const IndexExpr*>(e);
       Opt coll = eval(ix->collection, scope);
@@ -233,28 +269,36 @@ Opt Evaluator::eval(const Expr* e, const Scope& scope) {
       if (!coll || !key) return std::nullopt;
       return index_value(*coll, *key, ix->bracket, diags_);
     }
-    case ExprKind::splat: return splat(static_cast<const Splat*>(e), scope);
+    case ExprKind::splat:
+      return splat(static_cast<const Splat*>(e), scope);
     case ExprKind::anon_symbol: {
       for (auto it = anon_.rbegin(); it != anon_.rend(); ++it) {
         if (it->first == e) return it->second;
       }
-      error("Invalid use of anonymous symbol", "The splat item symbol can only be used inside a splat expression.", e->range);
+      error("Invalid use of anonymous symbol",
+            "The splat item symbol can only be used inside a splat expression.", e->range);
       return std::nullopt;
     }
-    case ExprKind::parentheses: return eval(static_cast<const Parentheses*>(e)->inner, scope);
-    case ExprKind::error: return std::nullopt;  // the syntax error was reported already
+    case ExprKind::parentheses:
+      return eval(static_cast<const Parentheses*>(e)->inner, scope);
+    case ExprKind::error:
+      return std::nullopt;  // the syntax error was reported already
   }
   return std::nullopt;
 }
 
 Opt Evaluator::literal(const Literal* l) {
   switch (l->lit) {
-    case Literal::Kind::null: return Value();
-    case Literal::Kind::boolean: return Value::boolean(l->truth);
-    case Literal::Kind::string: return Value::string(l->text);
+    case Literal::Kind::null:
+      return Value();
+    case Literal::Kind::boolean:
+      return Value::boolean(l->truth);
+    case Literal::Kind::string:
+      return Value::string(l->text);
     case Literal::Kind::number: {
       if (auto n = Number::parse(l->text)) return Value::number(*n);
-      error("Invalid number literal", "Failed to recognize the value of this number literal.", l->range);
+      error("Invalid number literal", "Failed to recognize the value of this number literal.",
+            l->range);
       return std::nullopt;
     }
   }
@@ -262,7 +306,8 @@ Opt Evaluator::literal(const Literal* l) {
 }
 
 Opt Evaluator::template_(const Template* t, const Scope& scope) {
-  if (t->parts.size() == 1 && t->parts[0]->kind == ExprKind::literal) return literal(static_cast<const Literal*>(t->parts[0]));
+  if (t->parts.size() == 1 && t->parts[0]->kind == ExprKind::literal)
+    return literal(static_cast<const Literal*>(t->parts[0]));
   std::string out;
   bool ok = true;
   for (const Expr* part : t->parts) {
@@ -273,7 +318,8 @@ Opt Evaluator::template_(const Template* t, const Scope& scope) {
     }
     if (v->is_null()) {
       error("Invalid template interpolation value",
-            "The expression result is null. Cannot include a null value in a string template.", part->range);
+            "The expression result is null. Cannot include a null value in a string template.",
+            part->range);
       ok = false;
       continue;
     }
@@ -297,13 +343,16 @@ Opt Evaluator::template_join(const TemplateJoin* t, const Scope& scope) {
   for (const auto& v : tuple->elements()) {
     if (v.is_null()) {
       error("Invalid template interpolation value",
-            "An iteration result is null. Cannot include a null value in a string template.", t->range);
+            "An iteration result is null. Cannot include a null value in a string template.",
+            t->range);
       return std::nullopt;
     }
     auto s = convert(v, Type::string());
     if (!s.ok()) {
       error("Invalid template interpolation value",
-            "Cannot include one of the interpolation results into the string template: " + s.error + ".", t->range);
+            "Cannot include one of the interpolation results into the string template: " + s.error +
+                ".",
+            t->range);
       return std::nullopt;
     }
     out += s.value.as_string();
@@ -348,7 +397,8 @@ Opt Evaluator::apply_steps(Value v, const Span<Traverser>& steps, const Scope& s
 }
 
 std::string range_string(const File& file, const Range& r) {
-  std::string s = file.name() + ":" + std::to_string(r.start.line) + "," + std::to_string(r.start.column) + "-";
+  std::string s =
+      file.name() + ":" + std::to_string(r.start.line) + "," + std::to_string(r.start.column) + "-";
   if (r.end.line != r.start.line) s += std::to_string(r.end.line) + ",";
   return s + std::to_string(r.end.column);
 }
@@ -358,8 +408,9 @@ Opt Evaluator::lazy_call(const FunctionCall* c, const Scope& scope) {
   if (c->name == "can") {
     if (c->args.size() != 1) {
       error(c->args.empty() ? "Not enough function arguments" : "Too many function arguments",
-            c->args.empty() ? "Function \"can\" expects 1 argument(s). Missing value for \"expression\"."
-                            : "Function \"can\" expects only 1 argument(s).",
+            c->args.empty()
+                ? "Function \"can\" expects 1 argument(s). Missing value for \"expression\"."
+                : "Function \"can\" expects only 1 argument(s).",
             c->args.empty() ? c->close_paren : c->args[1]->range);
       return std::nullopt;
     }
@@ -371,7 +422,8 @@ Opt Evaluator::lazy_call(const FunctionCall* c, const Scope& scope) {
   }
   // try
   if (c->args.empty()) {
-    error("Error in function call", "Call to function \"try\" failed: at least one argument is required.", call_range);
+    error("Error in function call",
+          "Call to function \"try\" failed: at least one argument is required.", call_range);
     return std::nullopt;
   }
   std::string failures;
@@ -383,7 +435,8 @@ Opt Evaluator::lazy_call(const FunctionCall* c, const Scope& scope) {
     if (v && !inner.has_errors()) return v;
     for (const auto& d : inner) {
       if (d.subject) {
-        failures += "- " + d.summary + " (at " + range_string(file_, *d.subject) + ")\n  " + d.detail + "\n";
+        failures += "- " + d.summary + " (at " + range_string(file_, *d.subject) + ")\n  " +
+                    d.detail + "\n";
       } else {
         failures += "- " + d.summary + "\n  " + d.detail + "\n";
       }
@@ -407,7 +460,8 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
     auto names = table->names();
     std::string hint = did_you_mean(c->name, names);
     error("Call to unknown function",
-          "There is no function named " + quoted(c->name) + "." + (hint.empty() ? "" : " Did you mean " + quoted(hint) + "?"),
+          "There is no function named " + quoted(c->name) + "." +
+              (hint.empty() ? "" : " Did you mean " + quoted(hint) + "?"),
           c->name_range);
     return std::nullopt;
   }
@@ -426,12 +480,14 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
     }
     if (c->expand_final && i + 1 == c->args.size()) {
       if (v->is_null()) {
-        error("Invalid expanding argument value", "The expanding argument (indicated by ...) must not be null.", a->range);
+        error("Invalid expanding argument value",
+              "The expanding argument (indicated by ...) must not be null.", a->range);
         return std::nullopt;
       }
       if (!v->type().is_list_like()) {
         error("Invalid expanding argument value",
-              "The expanding argument (indicated by ...) must be of a tuple, list, or set type.", a->range);
+              "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
+              a->range);
         return std::nullopt;
       }
       for (const auto& e : v->elements()) {
@@ -449,26 +505,30 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
   size_t np = fn->params.size();
   if (args.size() < np) {
     error("Not enough function arguments",
-          "Function " + quoted(name) + " expects" + (fn->var_param ? " at least" : "") + " " + std::to_string(np) +
-              " argument(s). Missing value for " + quoted(fn->params[args.size()].name) + ".",
+          "Function " + quoted(name) + " expects" + (fn->var_param ? " at least" : "") + " " +
+              std::to_string(np) + " argument(s). Missing value for " +
+              quoted(fn->params[args.size()].name) + ".",
           c->close_paren);
     return std::nullopt;
   }
   if (!fn->var_param && args.size() > np) {
-    error("Too many function arguments", "Function " + quoted(name) + " expects only " + std::to_string(np) + " argument(s).",
+    error("Too many function arguments",
+          "Function " + quoted(name) + " expects only " + std::to_string(np) + " argument(s).",
           ranges[np]);
     return std::nullopt;
   }
   for (size_t i = 0; i < args.size(); ++i) {
     const Param& p = i < np ? fn->params[i] : *fn->var_param;
     if (args[i].is_null() && !p.allow_null) {
-      error("Invalid function argument", "Invalid value for " + quoted(p.name) + " parameter: argument must not be null.",
+      error("Invalid function argument",
+            "Invalid value for " + quoted(p.name) + " parameter: argument must not be null.",
             ranges[i]);
       return std::nullopt;
     }
     auto conv = convert(args[i], p.type);
     if (!conv.ok()) {
-      error("Invalid function argument", "Invalid value for " + quoted(p.name) + " parameter: " + conv.error + ".", ranges[i]);
+      error("Invalid function argument",
+            "Invalid value for " + quoted(p.name) + " parameter: " + conv.error + ".", ranges[i]);
       return std::nullopt;
     }
     args[i] = std::move(conv.value);
@@ -483,9 +543,11 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
     if (r.arg >= 0 && static_cast<size_t>(r.arg) < args.size()) {
       size_t i = static_cast<size_t>(r.arg);
       const Param& p = i < np ? fn->params[i] : *fn->var_param;
-      error("Invalid function argument", "Invalid value for " + quoted(p.name) + " parameter: " + r.error + ".", ranges[i]);
+      error("Invalid function argument",
+            "Invalid value for " + quoted(p.name) + " parameter: " + r.error + ".", ranges[i]);
     } else {
-      error("Error in function call", "Call to function " + quoted(name) + " failed: " + r.error + ".",
+      error("Error in function call",
+            "Call to function " + quoted(name) + " failed: " + r.error + ".",
             Range::between(c->name_range, c->open_paren));
     }
     return std::nullopt;
@@ -493,7 +555,9 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
   return r.value;
 }
 
-bool is_untyped_null(const Value& v) { return v.is_null() && v.type().is_dynamic(); }
+bool is_untyped_null(const Value& v) {
+  return v.is_null() && v.type().is_dynamic();
+}
 
 Opt Evaluator::conditional(const Conditional* c, const Scope& scope) {
   Diagnostics true_diags, false_diags;
@@ -513,8 +577,10 @@ Opt Evaluator::conditional(const Conditional* c, const Scope& scope) {
       result_type = unify({t->type(), f->type()});
       if (!result_type) {
         error("Inconsistent conditional result types",
-              "The true and false result expressions must have consistent types. The 'true' value is " +
-                  t->type().friendly_name() + ", but the 'false' value is " + f->type().friendly_name() + ".",
+              "The true and false result expressions must have consistent types. The 'true' value "
+              "is " +
+                  t->type().friendly_name() + ", but the 'false' value is " +
+                  f->type().friendly_name() + ".",
               Range::between(c->true_result->range, c->false_result->range));
         return std::nullopt;
       }
@@ -524,12 +590,14 @@ Opt Evaluator::conditional(const Conditional* c, const Scope& scope) {
   Opt cond = eval(c->condition, scope);
   if (!cond) return std::nullopt;
   if (cond->is_null()) {
-    error("Null condition", "The condition value is null. Conditions must either be true or false.", c->condition->range);
+    error("Null condition", "The condition value is null. Conditions must either be true or false.",
+          c->condition->range);
     return std::nullopt;
   }
   auto b = convert(*cond, Type::boolean());
   if (!b.ok()) {
-    error("Incorrect condition type", "The condition expression must be of type bool.", c->condition->range);
+    error("Incorrect condition type", "The condition expression must be of type bool.",
+          c->condition->range);
     return std::nullopt;
   }
   bool which = b.value.as_bool();
@@ -540,7 +608,8 @@ Opt Evaluator::conditional(const Conditional* c, const Scope& scope) {
   auto conv = convert(*chosen, *result_type);
   if (!conv.ok()) {
     error("Inconsistent conditional result types",
-          std::string(which ? "The true" : "The false") + " result value has the wrong type: " + conv.error + ".",
+          std::string(which ? "The true" : "The false") +
+              " result value has the wrong type: " + conv.error + ".",
           which ? c->true_result->range : c->false_result->range);
     return std::nullopt;
   }
@@ -555,15 +624,19 @@ Opt Evaluator::binary(const BinaryOpExpr* b, const Scope& scope) {
     bool eq = l->equals(*r);
     return Value::boolean(b->op == BinaryOp::equal ? eq : !eq);
   }
-  Type want = (b->op == BinaryOp::logical_and || b->op == BinaryOp::logical_or) ? Type::boolean() : Type::number();
+  Type want = (b->op == BinaryOp::logical_and || b->op == BinaryOp::logical_or) ? Type::boolean()
+                                                                                : Type::number();
   auto operand = [&](const Value& v, const Expr* e, const char* side) -> Opt {
     if (v.is_null()) {
-      error("Invalid operand", std::string("Unsuitable value for ") + side + " operand: argument must not be null.", e->range);
+      error("Invalid operand",
+            std::string("Unsuitable value for ") + side + " operand: argument must not be null.",
+            e->range);
       return std::nullopt;
     }
     auto c = convert(v, want);
     if (!c.ok()) {
-      error("Invalid operand", std::string("Unsuitable value for ") + side + " operand: " + c.error + ".", e->range);
+      error("Invalid operand",
+            std::string("Unsuitable value for ") + side + " operand: " + c.error + ".", e->range);
       return std::nullopt;
     }
     return c.value;
@@ -576,25 +649,35 @@ Opt Evaluator::binary(const BinaryOpExpr* b, const Scope& scope) {
     return std::nullopt;
   };
   switch (b->op) {
-    case BinaryOp::logical_and: return Value::boolean(lv->as_bool() && rv->as_bool());
-    case BinaryOp::logical_or: return Value::boolean(lv->as_bool() || rv->as_bool());
-    default: break;
+    case BinaryOp::logical_and:
+      return Value::boolean(lv->as_bool() && rv->as_bool());
+    case BinaryOp::logical_or:
+      return Value::boolean(lv->as_bool() || rv->as_bool());
+    default:
+      break;
   }
   const Number& x = lv->as_number();
   const Number& y = rv->as_number();
   switch (b->op) {
-    case BinaryOp::greater: return Value::boolean(x > y);
-    case BinaryOp::greater_eq: return Value::boolean(x >= y);
-    case BinaryOp::less: return Value::boolean(x < y);
-    case BinaryOp::less_eq: return Value::boolean(x <= y);
+    case BinaryOp::greater:
+      return Value::boolean(x > y);
+    case BinaryOp::greater_eq:
+      return Value::boolean(x >= y);
+    case BinaryOp::less:
+      return Value::boolean(x < y);
+    case BinaryOp::less_eq:
+      return Value::boolean(x <= y);
     case BinaryOp::add:
-      if (x.is_infinite() && y.is_infinite() && x.sign() != y.sign()) return failed("can't compute sum of opposing infinities");
+      if (x.is_infinite() && y.is_infinite() && x.sign() != y.sign())
+        return failed("can't compute sum of opposing infinities");
       return Value::number(x + y);
     case BinaryOp::subtract:
-      if (x.is_infinite() && y.is_infinite() && x.sign() == y.sign()) return failed("can't subtract infinity from itself");
+      if (x.is_infinite() && y.is_infinite() && x.sign() == y.sign())
+        return failed("can't subtract infinity from itself");
       return Value::number(x - y);
     case BinaryOp::multiply:
-      if ((x.is_infinite() && y.sign() == 0) || (y.is_infinite() && x.sign() == 0)) return failed("can't multiply zero by infinity");
+      if ((x.is_infinite() && y.sign() == 0) || (y.is_infinite() && x.sign() == 0))
+        return failed("can't multiply zero by infinity");
       return Value::number(x * y);
     case BinaryOp::divide: {
       auto q = Number::divide(x, y);
@@ -606,7 +689,8 @@ Opt Evaluator::binary(const BinaryOpExpr* b, const Scope& scope) {
       if (!m) return failed("can't use modulo with zero and infinity");
       return Value::number(*m);
     }
-    default: break;
+    default:
+      break;
   }
   return std::nullopt;
 }
@@ -616,12 +700,14 @@ Opt Evaluator::unary(const UnaryOpExpr* u, const Scope& scope) {
   if (!v) return std::nullopt;
   Type want = u->op == UnaryOpExpr::Op::negate ? Type::number() : Type::boolean();
   if (v->is_null()) {
-    error("Invalid operand", "Unsuitable value for unary operand: argument must not be null.", u->operand->range);
+    error("Invalid operand", "Unsuitable value for unary operand: argument must not be null.",
+          u->operand->range);
     return std::nullopt;
   }
   auto c = convert(*v, want);
   if (!c.ok()) {
-    error("Invalid operand", "Unsuitable value for unary operand: " + c.error + ".", u->operand->range);
+    error("Invalid operand", "Unsuitable value for unary operand: " + c.error + ".",
+          u->operand->range);
     return std::nullopt;
   }
   if (u->op == UnaryOpExpr::Op::negate) return Value::number(-c.value.as_number());
@@ -651,7 +737,9 @@ Opt Evaluator::object_key(const ObjectKey* k, const Scope& scope, Range value_ra
       auto* st = static_cast<const ScopeTraversal*>(w);
       if (!st->steps.empty()) {
         error("Ambiguous attribute key",
-              "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
+              "If this expression is intended to be a reference, wrap it in parentheses. If it's "
+              "instead intended as a literal name containing periods, wrap it in quotes to create "
+              "a string literal.",
               k->range);
         return std::nullopt;
       }
@@ -698,14 +786,16 @@ Opt Evaluator::for_expr(const ForExpr* f, const Scope& scope) {
   Opt coll = eval(f->collection, scope);
   if (!coll) return std::nullopt;
   if (coll->is_null()) {
-    error("Iteration over null value", "A null value cannot be used as the collection in a 'for' expression.",
+    error("Iteration over null value",
+          "A null value cannot be used as the collection in a 'for' expression.",
           f->collection->range);
     return std::nullopt;
   }
   const Type& ct = coll->type();
   if (!ct.is_list_like() && !ct.is_map_like()) {
     error("Iteration over non-iterable value",
-          "A value of type " + ct.friendly_name() + " cannot be used as the collection in a 'for' expression.",
+          "A value of type " + ct.friendly_name() +
+              " cannot be used as the collection in a 'for' expression.",
           f->collection->range);
     return std::nullopt;
   }
@@ -736,12 +826,14 @@ Opt Evaluator::for_expr(const ForExpr* f, const Scope& scope) {
       Opt c = eval(f->condition, child);
       if (!c) return std::nullopt;
       if (c->is_null()) {
-        error("Invalid 'for' condition", "The value of the 'if' clause must not be null.", f->condition->range);
+        error("Invalid 'for' condition", "The value of the 'if' clause must not be null.",
+              f->condition->range);
         return std::nullopt;
       }
       auto b = convert(*c, Type::boolean());
       if (!b.ok()) {
-        error("Invalid 'for' condition", "The 'if' clause value is invalid: " + b.error + ".", f->condition->range);
+        error("Invalid 'for' condition", "The 'if' clause value is invalid: " + b.error + ".",
+              f->condition->range);
         return std::nullopt;
       }
       if (!b.value.as_bool()) continue;
@@ -755,12 +847,14 @@ Opt Evaluator::for_expr(const ForExpr* f, const Scope& scope) {
     Opt k = eval(f->key, child);
     if (!k) return std::nullopt;
     if (k->is_null()) {
-      error("Invalid object key", "Key expression in 'for' expression must not produce a null value.", f->key->range);
+      error("Invalid object key",
+            "Key expression in 'for' expression must not produce a null value.", f->key->range);
       return std::nullopt;
     }
     auto ks = convert(*k, Type::string());
     if (!ks.ok()) {
-      error("Invalid object key", "The key expression produced an invalid result: " + ks.error + ".", f->key->range);
+      error("Invalid object key",
+            "The key expression produced an invalid result: " + ks.error + ".", f->key->range);
       return std::nullopt;
     }
     Opt v = eval(f->value, child);
@@ -780,7 +874,8 @@ Opt Evaluator::for_expr(const ForExpr* f, const Scope& scope) {
     if (it != key_index.end()) {
       error("Duplicate object key",
             "Two different items produced the key " + quoted(key) +
-                " in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
+                " in this 'for' expression. If duplicates are expected, use the ellipsis (...) "
+                "after the value expression to enable grouping by key.",
             f->key->range);
       return std::nullopt;
     }
@@ -791,7 +886,8 @@ Opt Evaluator::for_expr(const ForExpr* f, const Scope& scope) {
   if (!f->object) return Value::tuple(std::move(tuple_out));
   std::vector<Value::Entry> entries;
   for (size_t i = 0; i < keys_out.size(); ++i) {
-    entries.emplace_back(keys_out[i], f->group ? Value::tuple(std::move(groups[i])) : std::move(values_out[i]));
+    entries.emplace_back(keys_out[i],
+                         f->group ? Value::tuple(std::move(groups[i])) : std::move(values_out[i]));
   }
   return Value::object(std::move(entries));
 }
@@ -803,7 +899,8 @@ Opt Evaluator::splat(const Splat* s, const Scope& scope) {
   bool upgrade = !t.is_list_like();
   if (src->is_null()) {
     if (upgrade) return Value::tuple({});
-    error("Splat of null value", "Splat expressions (with the * symbol) cannot be applied to null sequences.",
+    error("Splat of null value",
+          "Splat expressions (with the * symbol) cannot be applied to null sequences.",
           s->source->range);
     return std::nullopt;
   }
@@ -837,12 +934,19 @@ Opt Evaluator::splat(const Splat* s, const Scope& scope) {
 void collect_references(const Expr* e, std::vector<Reference>& out) {
   if (!e) return;
   switch (e->kind) {
-    case ExprKind::literal: case ExprKind::anon_symbol: case ExprKind::error: return;
+    case ExprKind::literal:
+    case ExprKind::anon_symbol:
+    case ExprKind::error:
+      return;
     case ExprKind::template_:
       for (const Expr* p : static_cast<const Template*>(e)->parts) collect_references(p, out);
       return;
-    case ExprKind::template_wrap: collect_references(static_cast<const TemplateWrap*>(e)->wrapped, out); return;
-    case ExprKind::template_join: collect_references(static_cast<const TemplateJoin*>(e)->tuple, out); return;
+    case ExprKind::template_wrap:
+      collect_references(static_cast<const TemplateWrap*>(e)->wrapped, out);
+      return;
+    case ExprKind::template_join:
+      collect_references(static_cast<const TemplateJoin*>(e)->tuple, out);
+      return;
     case ExprKind::scope_traversal: {
       auto* t = static_cast<const ScopeTraversal*>(e);
       Reference r{t->root, {}, t->range};
@@ -871,7 +975,9 @@ void collect_references(const Expr* e, std::vector<Reference>& out) {
       collect_references(static_cast<const BinaryOpExpr*>(e)->lhs, out);
       collect_references(static_cast<const BinaryOpExpr*>(e)->rhs, out);
       return;
-    case ExprKind::unary_op: collect_references(static_cast<const UnaryOpExpr*>(e)->operand, out); return;
+    case ExprKind::unary_op:
+      collect_references(static_cast<const UnaryOpExpr*>(e)->operand, out);
+      return;
     case ExprKind::tuple_cons:
       for (const Expr* i : static_cast<const TupleCons*>(e)->items) collect_references(i, out);
       return;
@@ -909,13 +1015,16 @@ void collect_references(const Expr* e, std::vector<Reference>& out) {
       collect_references(static_cast<const Splat*>(e)->source, out);
       collect_references(static_cast<const Splat*>(e)->each, out);
       return;
-    case ExprKind::parentheses: collect_references(static_cast<const Parentheses*>(e)->inner, out); return;
+    case ExprKind::parentheses:
+      collect_references(static_cast<const Parentheses*>(e)->inner, out);
+      return;
   }
 }
 
 }  // namespace
 
-std::optional<Value> evaluate(const Expr* e, const Scope& scope, const File& file, Diagnostics& diags) {
+std::optional<Value> evaluate(const Expr* e, const Scope& scope, const File& file,
+                              Diagnostics& diags) {
   Evaluator ev(file, diags);
   size_t before = diags.size();
   Opt v = ev.eval(e, scope);

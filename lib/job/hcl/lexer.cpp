@@ -9,7 +9,9 @@
 namespace warden::hcl {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 class Lexer {
  public:
@@ -22,7 +24,7 @@ class Lexer {
   }
 
   std::vector<Token> run(LexMode mode) {
-    out_.reserve(s_.size() / 4 + 8);
+    out_.reserve(s_.size() / 3 + 8);
     if (mode == LexMode::template_only) {
       bare_template();
     } else {
@@ -57,12 +59,36 @@ class Lexer {
     pos_.byte = static_cast<uint32_t>(i_);
   }
 
+  // Advances over n bytes known to be ASCII and free of newlines: one column per byte.
+  void advance_ascii(size_t n) {
+    i_ += n;
+    pos_.column += static_cast<uint32_t>(n);
+    pos_.byte = static_cast<uint32_t>(i_);
+  }
+
   void emit(Tok t, Pos start) { out_.push_back(Token{t, start, pos_}); }
 
+  // A token of n ASCII bytes (operators, punctuation).
   void single(Tok t, size_t n = 1) {
     Pos start = pos_;
-    advance(n);
+    advance_ascii(n);
     emit(t, start);
+  }
+
+  // A token of one character that may take several bytes.
+  void single_char(Tok t, size_t bytes) {
+    Pos start = pos_;
+    advance(bytes);
+    emit(t, start);
+  }
+
+  void newline(size_t bytes) {
+    Pos start = pos_;
+    i_ += bytes;
+    ++pos_.line;
+    pos_.column = 1;
+    pos_.byte = static_cast<uint32_t>(i_);
+    emit(Tok::newline, start);
   }
 
   // Normal mode. When until_seq_end, returns after the `}` (or `~}`) that closes the
@@ -73,16 +99,26 @@ class Lexer {
       char c = peek();
       Pos start = pos_;
       switch (c) {
-        case ' ': case '\t': advance(1); continue;
+        case ' ':
+        case '\t': {
+          size_t j = i_ + 1;
+          while (j < s_.size() && (s_[j] == ' ' || s_[j] == '\t')) ++j;
+          advance_ascii(j - i_);
+          continue;
+        }
         case '\r':
           if (peek(1) == '\n') {
-            single(Tok::newline, 2);
+            newline(2);
           } else {
             single(Tok::invalid);
           }
           continue;
-        case '\n': single(Tok::newline); continue;
-        case '#': line_comment(); continue;
+        case '\n':
+          newline(1);
+          continue;
+        case '#':
+          line_comment();
+          continue;
         case '/':
           if (peek(1) == '/') {
             line_comment();
@@ -92,7 +128,10 @@ class Lexer {
             single(Tok::slash);
           }
           continue;
-        case '{': single(Tok::obrace); ++braces; continue;
+        case '{':
+          single(Tok::obrace);
+          ++braces;
+          continue;
         case '}':
           if (until_seq_end && braces == 0) {
             single(Tok::template_seq_end);
@@ -110,21 +149,51 @@ class Lexer {
             single(Tok::bitwise_not);
           }
           continue;
-        case '[': single(Tok::obrack); continue;
-        case ']': single(Tok::cbrack); continue;
-        case '(': single(Tok::oparen); continue;
-        case ')': single(Tok::cparen); continue;
-        case ',': single(Tok::comma); continue;
-        case '?': single(Tok::question); continue;
-        case ':': single(Tok::colon); continue;
-        case '+': single(Tok::plus); continue;
-        case '-': single(Tok::minus); continue;
-        case '%': single(Tok::percent); continue;
-        case '^': single(Tok::bitwise_xor); continue;
-        case ';': single(Tok::semicolon); continue;
-        case '`': single(Tok::backtick); continue;
-        case '\'': single(Tok::single_quote); continue;
-        case '*': single(peek(1) == '*' ? Tok::star_star : Tok::star, peek(1) == '*' ? 2 : 1); continue;
+        case '[':
+          single(Tok::obrack);
+          continue;
+        case ']':
+          single(Tok::cbrack);
+          continue;
+        case '(':
+          single(Tok::oparen);
+          continue;
+        case ')':
+          single(Tok::cparen);
+          continue;
+        case ',':
+          single(Tok::comma);
+          continue;
+        case '?':
+          single(Tok::question);
+          continue;
+        case ':':
+          single(Tok::colon);
+          continue;
+        case '+':
+          single(Tok::plus);
+          continue;
+        case '-':
+          single(Tok::minus);
+          continue;
+        case '%':
+          single(Tok::percent);
+          continue;
+        case '^':
+          single(Tok::bitwise_xor);
+          continue;
+        case ';':
+          single(Tok::semicolon);
+          continue;
+        case '`':
+          single(Tok::backtick);
+          continue;
+        case '\'':
+          single(Tok::single_quote);
+          continue;
+        case '*':
+          single(peek(1) == '*' ? Tok::star_star : Tok::star, peek(1) == '*' ? 2 : 1);
+          continue;
         case '.':
           if (peek(1) == '.' && peek(2) == '.') {
             single(Tok::ellipsis, 3);
@@ -141,10 +210,18 @@ class Lexer {
             single(Tok::equal);
           }
           continue;
-        case '!': single(peek(1) == '=' ? Tok::not_equal : Tok::bang, peek(1) == '=' ? 2 : 1); continue;
-        case '>': single(peek(1) == '=' ? Tok::greater_eq : Tok::greater, peek(1) == '=' ? 2 : 1); continue;
-        case '&': single(peek(1) == '&' ? Tok::and_ : Tok::bitwise_and, peek(1) == '&' ? 2 : 1); continue;
-        case '|': single(peek(1) == '|' ? Tok::or_ : Tok::bitwise_or, peek(1) == '|' ? 2 : 1); continue;
+        case '!':
+          single(peek(1) == '=' ? Tok::not_equal : Tok::bang, peek(1) == '=' ? 2 : 1);
+          continue;
+        case '>':
+          single(peek(1) == '=' ? Tok::greater_eq : Tok::greater, peek(1) == '=' ? 2 : 1);
+          continue;
+        case '&':
+          single(peek(1) == '&' ? Tok::and_ : Tok::bitwise_and, peek(1) == '&' ? 2 : 1);
+          continue;
+        case '|':
+          single(peek(1) == '|' ? Tok::or_ : Tok::bitwise_or, peek(1) == '|' ? 2 : 1);
+          continue;
         case '<':
           if (peek(1) == '<' && heredoc_start()) continue;
           single(peek(1) == '=' ? Tok::less_eq : Tok::less, peek(1) == '=' ? 2 : 1);
@@ -171,26 +248,32 @@ class Lexer {
       size_t j = i_;
       char32_t cp = unicode::decode(s_, j);
       if (cp == unicode::kReplacement && j - i_ == 1) {
-        single(Tok::bad_utf8);
+        single_char(Tok::bad_utf8, 1);
       } else if (cp == 0x201C || cp == 0x201D || cp == 0x2018 || cp == 0x2019) {
-        single(Tok::typographic_quote, j - i_);
+        single_char(Tok::typographic_quote, j - i_);
       } else if (unicode::is_id_start(cp)) {
         ident();
       } else {
-        single(Tok::invalid, j - i_);
+        single_char(Tok::invalid, j - i_);
       }
       (void)start;
     }
   }
 
+  static bool ascii_ident_char(unsigned char b) {
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' ||
+           b == '-';
+  }
+
   void ident() {
     Pos start = pos_;
     size_t j = i_;
+    bool ascii = static_cast<unsigned char>(s_[j]) < 0x80;
     unicode::decode(s_, j);  // the start character
     while (j < s_.size()) {
       unsigned char b = static_cast<unsigned char>(s_[j]);
       if (b < 0x80) {
-        if (unicode::is_id_continue(b) || b == '-') {
+        if (ascii_ident_char(b)) {
           ++j;
           continue;
         }
@@ -199,9 +282,14 @@ class Lexer {
       size_t k = j;
       char32_t cp = unicode::decode(s_, k);
       if (cp == unicode::kReplacement || !unicode::is_id_continue(cp)) break;
+      ascii = false;
       j = k;
     }
-    advance(j - i_);
+    if (ascii) {
+      advance_ascii(j - i_);
+    } else {
+      advance(j - i_);
+    }
     emit(Tok::ident, start);
   }
 
@@ -216,14 +304,14 @@ class Lexer {
       } else if (c == '.' && j + 1 < s_.size() && is_digit(s_[j + 1])) {
         j += 2;
       } else if ((c == 'e' || c == 'E') && j + 1 < s_.size() &&
-                 (is_digit(s_[j + 1]) ||
-                  ((s_[j + 1] == '+' || s_[j + 1] == '-') && j + 2 < s_.size() && is_digit(s_[j + 2])))) {
+                 (is_digit(s_[j + 1]) || ((s_[j + 1] == '+' || s_[j + 1] == '-') &&
+                                          j + 2 < s_.size() && is_digit(s_[j + 2])))) {
         j += is_digit(s_[j + 1]) ? 2 : 3;
       } else {
         break;
       }
     }
-    advance(j - i_);
+    advance_ascii(j - i_);
     emit(Tok::number_lit, start);
   }
 
@@ -281,13 +369,15 @@ class Lexer {
       // read the heredoc anyway (ignoring the rest of the line) so that its text and closing
       // marker do not cascade into more errors.
       Pos after_marker = pos_;  // "<<", "-" and the marker share one line
-      after_marker.column += static_cast<uint32_t>(unicode::count_code_points(s_.substr(i_, j - i_)));
+      after_marker.column +=
+          static_cast<uint32_t>(unicode::count_code_points(s_.substr(i_, j - i_)));
       after_marker.byte += static_cast<uint32_t>(j - i_);
       Diagnostic d;
       d.summary = "Invalid heredoc introducer";
       d.detail = "expected newline: the marker \"" + std::string(marker) +
                  "\" of a heredoc must be followed immediately by a newline.";
-      d.subject = Range{after_marker, Pos{after_marker.line, after_marker.column + 1, after_marker.byte + 1}};
+      d.subject = Range{after_marker,
+                        Pos{after_marker.line, after_marker.column + 1, after_marker.byte + 1}};
       diags_.add(std::move(d));
       nl = s_.find('\n', j);
       if (nl == std::string_view::npos) nl = s_.size() - 1;
@@ -384,7 +474,8 @@ class Lexer {
         // A line holding only the marker (and white space) closes the heredoc.
         std::string_view t = text;
         while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-        while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) {
+        while (!t.empty() &&
+               (t.back() == '\n' || t.back() == '\r' || t.back() == ' ' || t.back() == '\t')) {
           t.remove_suffix(1);
         }
         if (t == h.marker) {
@@ -428,7 +519,10 @@ class Lexer {
       Diagnostic d;
       d.subject = t.range();
       switch (t.type) {
-        case Tok::bitwise_and: case Tok::bitwise_or: case Tok::bitwise_not: case Tok::bitwise_xor:
+        case Tok::bitwise_and:
+        case Tok::bitwise_or:
+        case Tok::bitwise_not:
+        case Tok::bitwise_xor:
           if (told_bitwise++ >= 4) continue;
           d.summary = "Unsupported operator";
           d.detail = "Bitwise operators are not supported.";
@@ -439,17 +533,22 @@ class Lexer {
         case Tok::star_star:
           if (told_exp++ >= 1) continue;
           d.summary = "Unsupported operator";
-          d.detail = "\"**\" is not a supported operator. Exponentiation is not supported as an operator.";
+          d.detail =
+              "\"**\" is not a supported operator. Exponentiation is not supported as an operator.";
           break;
         case Tok::backtick:
           if (told_backtick++ % 2 != 0 || told_backtick > 4) continue;
           d.summary = "Invalid character";
-          d.detail = "The \"`\" character is not valid. To create a multi-line string, use the \"heredoc\" syntax, like \"<<EOT\".";
+          d.detail =
+              "The \"`\" character is not valid. To create a multi-line string, use the "
+              "\"heredoc\" syntax, like \"<<EOT\".";
           break;
         case Tok::semicolon:
           if (told_semicolon++ >= 1) continue;
           d.summary = "Invalid character";
-          d.detail = "The \";\" character is not valid. Use newlines to separate arguments and blocks, and commas to separate items in collection values.";
+          d.detail =
+              "The \";\" character is not valid. Use newlines to separate arguments and blocks, "
+              "and commas to separate items in collection values.";
           break;
         case Tok::single_quote:
           d.summary = "Invalid character";
@@ -457,16 +556,24 @@ class Lexer {
           break;
         case Tok::typographic_quote:
           d.summary = "Invalid character";
-          d.detail = "Typographic quotes (\xE2\x80\x9C \xE2\x80\x9D \xE2\x80\x98 \xE2\x80\x99) are not valid; they often come from text pasted out of a document or web page. Use plain double quotes (\") to enclose strings.";
+          d.detail =
+              "Typographic quotes (\xE2\x80\x9C \xE2\x80\x9D \xE2\x80\x98 \xE2\x80\x99) are not "
+              "valid; they often come from text pasted out of a document or web page. Use plain "
+              "double quotes (\") to enclose strings.";
           break;
         case Tok::quoted_newline:
           d.summary = "Invalid multi-line string";
-          d.detail = "Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line template syntax.";
+          d.detail =
+              "Quoted strings may not be split over multiple lines. To produce a multi-line "
+              "string, either use the \\n escape to represent a newline character or use the "
+              "\"heredoc\" multi-line template syntax.";
           break;
         case Tok::bad_utf8:
           if (told_bad_utf8++ >= 1) continue;
           d.summary = "Invalid character encoding";
-          d.detail = "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.";
+          d.detail =
+              "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in "
+              "your editor.";
           break;
         case Tok::invalid:
           d.summary = "Invalid character";

@@ -96,7 +96,8 @@ std::optional<Number> Number::parse(std::string_view s) {
 }
 
 Number Number::from_double(double d) {
-  if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18) return Number(static_cast<int64_t>(d));
+  if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9.2e18)
+    return Number(static_cast<int64_t>(d));
   Big b;
   b.v = BigFloat(d);
   return normalize(std::move(b));
@@ -114,7 +115,9 @@ bool Number::is_whole() const {
   return !mp::isinf(big_->v) && big_->v == mp::trunc(big_->v);
 }
 
-bool Number::is_infinite() const { return big_ && mp::isinf(big_->v); }
+bool Number::is_infinite() const {
+  return big_ && mp::isinf(big_->v);
+}
 
 int Number::sign() const {
   if (!big_) return small_ < 0 ? -1 : small_ > 0 ? 1 : 0;
@@ -139,31 +142,43 @@ std::string Number::to_string() const {
     mp::cpp_int i = v.convert_to<mp::cpp_int>();
     return i.str();
   }
-  // Shortest number of significant digits that reads back as the same value. Round-tripping is
-  // monotonic in the digit count, so a binary search finds it.
-  auto sci = [&](int digits) { return v.str(digits, std::ios_base::scientific); };
+  // The shortest number of significant digits that reads back as the same value. Round-tripping
+  // is monotonic in the digit count, so a binary search finds it. (str(d) in the default format
+  // means d significant digits; scientific format would treat 0 as "all digits".)
+  auto text = [&](int digits) { return v.str(digits); };
   int lo = 1, hi = 160;
   while (lo < hi) {
     int mid = (lo + hi) / 2;
-    if (BigFloat(sci(mid - 1)) == v) hi = mid; else lo = mid + 1;
+    if (BigFloat(text(mid)) == v)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
-  std::string s = sci(lo - 1);  // d.ddddde[+-]XX
-  bool neg = s[0] == '-';
+  // Rewrite "d.ddde-x" / "ddd.dd" into positional notation, as Go's 'f' format prints.
+  std::string s = text(lo);
+  bool neg = !s.empty() && s[0] == '-';
   if (neg) s.erase(0, 1);
-  size_t e = s.find('e');
-  long exp10 = std::stol(s.substr(e + 1));
-  std::string digits;
-  for (size_t k = 0; k < e; ++k) {
-    if (s[k] != '.') digits += s[k];
+  long exp10 = 0;
+  if (size_t e = s.find_first_of("eE"); e != std::string::npos) {
+    exp10 = std::stol(s.substr(e + 1));
+    s.resize(e);
   }
+  size_t point = s.find('.');
+  std::string digits = point == std::string::npos ? s : s.substr(0, point) + s.substr(point + 1);
+  long int_len = static_cast<long>(point == std::string::npos ? s.size() : point) + exp10;
+  size_t lead = digits.find_first_not_of('0');
+  if (lead == std::string::npos) return "0";
+  int_len -= static_cast<long>(lead);
+  digits.erase(0, lead);
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   std::string out;
-  if (exp10 < 0) {
-    out = "0." + std::string(static_cast<size_t>(-exp10 - 1), '0') + digits;
-  } else if (static_cast<size_t>(exp10) + 1 >= digits.size()) {
-    out = digits + std::string(static_cast<size_t>(exp10) + 1 - digits.size(), '0');
+  if (int_len <= 0) {
+    out = "0." + std::string(static_cast<size_t>(-int_len), '0') + digits;
+  } else if (static_cast<size_t>(int_len) >= digits.size()) {
+    out = digits + std::string(static_cast<size_t>(int_len) - digits.size(), '0');
   } else {
-    out = digits.substr(0, static_cast<size_t>(exp10) + 1) + "." + digits.substr(static_cast<size_t>(exp10) + 1);
+    out = digits.substr(0, static_cast<size_t>(int_len)) + "." +
+          digits.substr(static_cast<size_t>(int_len));
   }
   return neg ? "-" + out : out;
 }
@@ -223,7 +238,9 @@ std::optional<Number> Number::modulo(const Number& a, const Number& b) {
   return normalize(std::move(r));
 }
 
-Number Number::abs() const { return sign() < 0 ? -*this : *this; }
+Number Number::abs() const {
+  return sign() < 0 ? -*this : *this;
+}
 
 Number Number::floor() const {
   if (!big_ || mp::isinf(big_->v)) return *this;

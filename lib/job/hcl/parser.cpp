@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_set>
 #include <vector>
 
 #include "token.hpp"
@@ -77,6 +76,8 @@ class Scratch {
  public:
   size_t mark() const { return v_.size(); }
   void push(const T& x) { v_.push_back(x); }
+  const T* begin(size_t mark) const { return v_.data() + mark; }
+  const T* end() const { return v_.data() + v_.size(); }
   Span<T> take(size_t mark, Arena& a) {
     Span<T> s = a.copy(v_.data() + mark, v_.size() - mark);
     v_.resize(mark);
@@ -93,7 +94,7 @@ enum class TplKind : uint8_t { literal, interp, if_, else_, endif, for_, endfor,
 
 struct TplToken {
   TplKind kind;
-  std::string lit;  // literal
+  std::string lit;       // literal
   Expr* expr = nullptr;  // interp: the expression; if: the condition; for: the collection
   std::string_view key_var, val_var;  // for
   Range range;
@@ -101,10 +102,14 @@ struct TplToken {
 
 const char* directive_name(TplKind k) {
   switch (k) {
-    case TplKind::else_: return "else";
-    case TplKind::endif: return "endif";
-    case TplKind::endfor: return "endfor";
-    default: return "?";
+    case TplKind::else_:
+      return "else";
+    case TplKind::endif:
+      return "endif";
+    case TplKind::endfor:
+      return "endfor";
+    default:
+      return "?";
   }
 }
 
@@ -118,9 +123,7 @@ std::string range_text(const std::string& file, const Range& r) {
 class Parser {
  public:
   Parser(File& file, std::vector<Token> tokens, Diagnostics& diags)
-      : file_(file), arena_(file.arena()), toks_(std::move(tokens)), diags_(diags) {
-    include_newlines_.push_back(true);
-  }
+      : file_(file), arena_(file.arena()), toks_(std::move(tokens)), diags_(diags) {}
 
   Body* parse_body(Tok end);
   Expr* parse_expression();
@@ -131,7 +134,7 @@ class Parser {
   // ---- peeking ----
   size_t peek_index() {
     size_t i = next_;
-    if (!include_newlines_.back()) {
+    if (!newlines_) {
       while (toks_[i].type == Tok::newline) ++i;
     }
     return i;
@@ -139,16 +142,27 @@ class Parser {
   Token read() {
     size_t i = peek_index();
     Token t = toks_[i];
-    if (t.type != Tok::eof) next_ = i + 1; else next_ = i;
+    if (t.type != Tok::eof)
+      next_ = i + 1;
+    else
+      next_ = i;
     last_read_ = t.range();
     return t;
   }
   Range prev_range() const { return last_read_; }
   Range next_range() { return peek().range(); }
-  void push_newlines(bool include) { include_newlines_.push_back(include); }
-  void pop_newlines() { include_newlines_.pop_back(); }
+  void push_newlines(bool include) {
+    saved_newlines_.push_back(newlines_);
+    newlines_ = include;
+  }
+  void pop_newlines() {
+    newlines_ = saved_newlines_.back() != 0;
+    saved_newlines_.pop_back();
+  }
   std::string_view text(const Token& t) const { return file_.text(t.range()); }
-  bool is_keyword(const Token& t, std::string_view kw) const { return t.type == Tok::ident && text(t) == kw; }
+  bool is_keyword(const Token& t, std::string_view kw) const {
+    return t.type == Tok::ident && text(t) == kw;
+  }
 
   void error(std::string summary, std::string detail, Range subject) {
     Diagnostic d;
@@ -161,19 +175,33 @@ class Parser {
   // ---- recovery, as hashicorp/hcl does it ----
   static Tok opposite(Tok t) {
     switch (t) {
-      case Tok::obrace: return Tok::cbrace;
-      case Tok::cbrace: return Tok::obrace;
-      case Tok::obrack: return Tok::cbrack;
-      case Tok::cbrack: return Tok::obrack;
-      case Tok::oparen: return Tok::cparen;
-      case Tok::cparen: return Tok::oparen;
-      case Tok::oquote: return Tok::cquote;
-      case Tok::cquote: return Tok::oquote;
-      case Tok::oheredoc: return Tok::cheredoc;
-      case Tok::cheredoc: return Tok::oheredoc;
-      case Tok::template_control: case Tok::template_interp: return Tok::template_seq_end;
-      case Tok::template_seq_end: return Tok::template_interp;
-      default: return Tok::invalid;
+      case Tok::obrace:
+        return Tok::cbrace;
+      case Tok::cbrace:
+        return Tok::obrace;
+      case Tok::obrack:
+        return Tok::cbrack;
+      case Tok::cbrack:
+        return Tok::obrack;
+      case Tok::oparen:
+        return Tok::cparen;
+      case Tok::cparen:
+        return Tok::oparen;
+      case Tok::oquote:
+        return Tok::cquote;
+      case Tok::cquote:
+        return Tok::oquote;
+      case Tok::oheredoc:
+        return Tok::cheredoc;
+      case Tok::cheredoc:
+        return Tok::oheredoc;
+      case Tok::template_control:
+      case Tok::template_interp:
+        return Tok::template_seq_end;
+      case Tok::template_seq_end:
+        return Tok::template_interp;
+      default:
+        return Tok::invalid;
     }
   }
 
@@ -215,18 +243,28 @@ class Parser {
           break;
         case Tok::eof:
           return;
-        case Tok::obrace: case Tok::obrack: case Tok::oparen: case Tok::oquote: case Tok::oheredoc:
-        case Tok::template_interp: case Tok::template_control:
+        case Tok::obrace:
+        case Tok::obrack:
+        case Tok::oparen:
+        case Tok::oquote:
+        case Tok::oheredoc:
+        case Tok::template_interp:
+        case Tok::template_control:
           open.push_back(t.type);
           break;
-        case Tok::cbrace: case Tok::cbrack: case Tok::cparen: case Tok::cquote: case Tok::cheredoc: {
+        case Tok::cbrace:
+        case Tok::cbrack:
+        case Tok::cparen:
+        case Tok::cquote:
+        case Tok::cheredoc: {
           Tok opener = opposite(t.type);
           while (!open.empty() && open.back() != opener) open.pop_back();
           if (!open.empty()) open.pop_back();
           break;
         }
         case Tok::template_seq_end:
-          while (!open.empty() && open.back() != Tok::template_interp && open.back() != Tok::template_control) {
+          while (!open.empty() && open.back() != Tok::template_interp &&
+                 open.back() != Tok::template_control) {
             open.pop_back();
           }
           if (!open.empty()) open.pop_back();
@@ -261,7 +299,8 @@ class Parser {
   Expr* parse_template(Tok end, bool flush, Range open_range);
   bool parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& src_range);
   std::string unescape(const Token& t, bool quoted);
-  Expr* template_from_parts(std::vector<TplToken>& parts, size_t& pos, Range src_range, std::vector<Expr*>& out);
+  Expr* template_from_parts(std::vector<TplToken>& parts, size_t& pos, Range src_range,
+                            std::vector<Expr*>& out);
   Expr* template_parse_expr(std::vector<TplToken>& parts, size_t& pos);
   Expr* template_parse_if(std::vector<TplToken>& parts, size_t& pos);
   Expr* template_parse_for(std::vector<TplToken>& parts, size_t& pos);
@@ -274,18 +313,21 @@ class Parser {
   Diagnostics& diags_;
   size_t next_ = 0;
   Range last_read_;
-  std::vector<bool> include_newlines_;
+  bool newlines_ = true;              // whether newlines are tokens here (not inside (), [], ${})
+  std::vector<char> saved_newlines_;  // the enclosing contexts' setting
   bool recovery_ = false;
   Scratch<Expr*> exprs_;
   Scratch<ObjectItem> items_;
+  Scratch<Attribute> attrs_;
+  Scratch<Block*> blocks_;
+  Scratch<std::string_view> labels_;
+  Scratch<Range> label_ranges_;
 };
 
 // ---- bodies --------------------------------------------------------------------------------
 
 Body* Parser::parse_body(Tok end) {
-  std::vector<Attribute> attrs;
-  std::vector<Block*> blocks;
-  std::unordered_set<std::string_view> names;
+  size_t attr_mark = attrs_.mark(), block_mark = blocks_.mark();
   Range start_range = prev_range();
   Range end_range;
 
@@ -306,24 +348,26 @@ Body* Parser::parse_body(Tok end) {
       if (after == Tok::equal) {
         bool ok = true;
         Attribute* a = parse_body_item_attr(ident, false, ok);
-        if (!names.insert(a->name).second) {
-          const Attribute* existing = nullptr;
-          for (const auto& x : attrs) {
-            if (x.name == a->name) existing = &x;
-          }
+        const Attribute* existing = nullptr;
+        for (const Attribute* x = attrs_.begin(attr_mark); x != attrs_.end(); ++x) {
+          if (x->name == a->name) existing = x;
+        }
+        if (existing) {
           error("Attribute redefined",
                 "The argument \"" + std::string(a->name) + "\" was already set at " +
-                    range_text(file_.name(), existing->name_range) + ". Each argument may be set only once.",
+                    range_text(file_.name(), existing->name_range) +
+                    ". Each argument may be set only once.",
                 a->name_range);
         } else {
-          attrs.push_back(*a);
+          attrs_.push(*a);
         }
       } else if (after == Tok::oquote || after == Tok::obrace || after == Tok::ident) {
-        blocks.push_back(finish_block(ident));
+        blocks_.push(finish_block(ident));
       } else {
         recover_after_body_item();
         error("Argument or block definition required",
-              "An argument or block definition is required here. To set an argument, use the equals sign \"=\" to introduce the argument value.",
+              "An argument or block definition is required here. To set an argument, use the "
+              "equals sign \"=\" to introduce the argument value.",
               ident.range());
       }
       continue;
@@ -335,15 +379,16 @@ Body* Parser::parse_body(Tok end) {
       } else if (bad.type == Tok::eof) {
         if (end == Tok::cbrace) {
           error("Unclosed configuration block",
-                "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.",
+                "There is no closing brace for this block before the end of the file. This may be "
+                "caused by incorrect brace nesting elsewhere in this file.",
                 start_range);
         } else {
-          error("Unclosed configuration body", "Found end of file before the end of this configuration body.",
-                start_range);
+          error("Unclosed configuration body",
+                "Found end of file before the end of this configuration body.", start_range);
         }
       } else if (!is_invalid_token(bad.type)) {
-        error("Argument or block definition required", "An argument or block definition is required here.",
-              bad.range());
+        error("Argument or block definition required",
+              "An argument or block definition is required here.", bad.range());
       }
     }
     end_range = prev_range();
@@ -352,8 +397,8 @@ Body* Parser::parse_body(Tok end) {
   }
 
   Body* body = arena_.make_plain<Body>();
-  body->attributes = arena_.copy(attrs.data(), attrs.size());
-  body->blocks = arena_.copy(blocks.data(), blocks.size());
+  body->attributes = attrs_.take(attr_mark, arena_);
+  body->blocks = blocks_.take(block_mark, arena_);
   body->range = Range::between(start_range, end_range);
   body->end_range = Range{end_range.end, end_range.end};
   return body;
@@ -377,10 +422,12 @@ Attribute* Parser::parse_body_item_attr(const Token& ident, bool single_line, bo
         if (!recovery_) {
           if (end.type == Tok::comma) {
             error("Unexpected comma after argument",
-                  "Argument definitions must be separated by newlines, not commas. An argument definition must end with a newline.",
+                  "Argument definitions must be separated by newlines, not commas. An argument "
+                  "definition must end with a newline.",
                   end.range());
           } else {
-            error("Missing newline after argument", "An argument definition must end with a newline.", end.range());
+            error("Missing newline after argument",
+                  "An argument definition must end with a newline.", end.range());
           }
         }
         end_range = prev_range();
@@ -405,8 +452,8 @@ Body* Parser::parse_single_attr_body(const Token&) {
   Token ident = read();
   if (ident.type != Tok::ident) {
     recover_after_body_item();
-    error("Argument or block definition required", "An argument or block definition is required here.",
-          ident.range());
+    error("Argument or block definition required",
+          "An argument or block definition is required here.", ident.range());
     return nullptr;
   }
   Token next = peek();
@@ -422,21 +469,23 @@ Body* Parser::parse_single_attr_body(const Token&) {
   recover_after_body_item();
   if (next.type == Tok::oquote || next.type == Tok::obrace || next.type == Tok::ident) {
     error("Argument definition required",
-          "A single-line block definition can contain only a single argument. If you meant to define argument \"" +
+          "A single-line block definition can contain only a single argument. If you meant to "
+          "define argument \"" +
               std::string(text(ident)) +
-              "\", use an equals sign to assign it a value. To define a nested block, place it on a line of its own within its parent block.",
+              "\", use an equals sign to assign it a value. To define a nested block, place it on "
+              "a line of its own within its parent block.",
           Range::between(ident.range(), next.range()));
   } else {
     error("Argument or block definition required",
-          "An argument or block definition is required here. To set an argument, use the equals sign \"=\" to introduce the argument value.",
+          "An argument or block definition is required here. To set an argument, use the equals "
+          "sign \"=\" to introduce the argument value.",
           ident.range());
   }
   return nullptr;
 }
 
 Block* Parser::finish_block(const Token& ident) {
-  std::vector<std::string_view> labels;
-  std::vector<Range> label_ranges;
+  size_t label_mark = labels_.mark(), range_mark = label_ranges_.mark();
   Token obrace{};
   Block* block = arena_.make_plain<Block>();
   block->type = text(ident);
@@ -451,40 +500,45 @@ Block* Parser::finish_block(const Token& ident) {
     if (t.type == Tok::oquote) {
       Range r;
       std::string label = parse_quoted_string_literal(r);
-      labels.push_back(arena_.str(label));
-      label_ranges.push_back(r);
+      labels_.push(arena_.str(label));
+      label_ranges_.push(r);
       continue;
     }
     if (t.type == Tok::ident) {
       Token l = read();
-      labels.push_back(text(l));
-      label_ranges.push_back(l.range());
+      labels_.push(text(l));
+      label_ranges_.push(l.range());
       continue;
     }
     if (t.type == Tok::equal) {
       error("Invalid block definition",
-            "The equals sign \"=\" indicates an argument definition, and must not be used when defining a block.",
+            "The equals sign \"=\" indicates an argument definition, and must not be used when "
+            "defining a block.",
             t.range());
     } else if (t.type == Tok::newline) {
       error("Invalid block definition",
-            "A block definition must have block content delimited by \"{\" and \"}\", starting on the same line as the block header.",
+            "A block definition must have block content delimited by \"{\" and \"}\", starting on "
+            "the same line as the block header.",
             t.range());
     } else if (!recovery_ && !is_invalid_token(t.type)) {
-      error("Invalid block definition", "Either a quoted string block label or an opening brace (\"{\") is expected here.",
+      error("Invalid block definition",
+            "Either a quoted string block label or an opening brace (\"{\") is expected here.",
             t.range());
     }
     recover_after_body_item();
-    block->labels = arena_.copy(labels.data(), labels.size());
-    block->label_ranges = arena_.copy(label_ranges.data(), label_ranges.size());
+    block->labels = labels_.take(label_mark, arena_);
+    block->label_ranges = label_ranges_.take(range_mark, arena_);
     Body* empty = arena_.make_plain<Body>();
     empty->range = ident.range();
     empty->end_range = ident.range();
     block->body = empty;
     block->open_brace = ident.range();
-    block->close_brace = label_ranges.empty() ? ident.range() : label_ranges.back();
+    block->close_brace = block->label_ranges.empty() ? ident.range() : block->label_ranges.back();
     return block;
   }
 
+  block->labels = labels_.take(label_mark, arena_);
+  block->label_ranges = label_ranges_.take(range_mark, arena_);
   Body* body = nullptr;
   Tok after = peek().type;
   if (after == Tok::newline || after == Tok::eof || after == Tok::cbrace) {
@@ -505,14 +559,18 @@ Block* Parser::finish_block(const Token& ident) {
         read();
         break;
       case Tok::comma:
-        error("Invalid single-argument block definition",
-              "Single-line block syntax can include only one argument definition. To define multiple arguments, use the multi-line block syntax with one argument definition per line.",
-              t.range());
+        error(
+            "Invalid single-argument block definition",
+            "Single-line block syntax can include only one argument definition. To define multiple "
+            "arguments, use the multi-line block syntax with one argument definition per line.",
+            t.range());
         recover(Tok::cbrace);
         break;
       case Tok::newline:
         error("Invalid single-argument block definition",
-              "An argument definition on the same line as its containing block creates a single-line block definition, which must also be closed on the same line. Place the block's closing brace immediately after the argument definition.",
+              "An argument definition on the same line as its containing block creates a "
+              "single-line block definition, which must also be closed on the same line. Place the "
+              "block's closing brace immediately after the argument definition.",
               t.range());
         recover(Tok::cbrace);
         break;
@@ -520,11 +578,13 @@ Block* Parser::finish_block(const Token& ident) {
         if (!recovery_) {
           if (t.type == Tok::eof) {
             error("Unclosed configuration block",
-                  "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.",
+                  "There is no closing brace for this block before the end of the file. This may "
+                  "be caused by incorrect brace nesting elsewhere in this file.",
                   obrace.range());
           } else {
             error("Invalid single-argument block definition",
-                  "A single-line block definition must end with a closing brace immediately after its single argument definition.",
+                  "A single-line block definition must end with a closing brace immediately after "
+                  "its single argument definition.",
                   t.range());
           }
         }
@@ -540,7 +600,8 @@ Block* Parser::finish_block(const Token& ident) {
     read();
   } else {
     if (!recovery_) {
-      error("Missing newline after block definition", "A block definition must end with a newline.", eol.range());
+      error("Missing newline after block definition", "A block definition must end with a newline.",
+            eol.range());
     }
     recover_after_body_item();
   }
@@ -549,8 +610,6 @@ Block* Parser::finish_block(const Token& ident) {
     body->range = Range::between(obrace.range(), cbrace);
     body->end_range = cbrace;
   }
-  block->labels = arena_.copy(labels.data(), labels.size());
-  block->label_ranges = arena_.copy(label_ranges.data(), label_ranges.size());
   block->body = body;
   block->open_brace = obrace.range();
   block->close_brace = cbrace;
@@ -574,8 +633,9 @@ std::string Parser::parse_quoted_string_literal(Range& range) {
     if (t.type == Tok::template_interp || t.type == Tok::template_control) {
       const char* which = t.type == Tok::template_control ? "%" : "$";
       error("Invalid string literal",
-            std::string("Template sequences are not allowed in this string. To include a literal \"") + which +
-                "\", double it (as \"" + which + which + "\") to escape it.",
+            std::string(
+                "Template sequences are not allowed in this string. To include a literal \"") +
+                which + "\", double it (as \"" + which + which + "\") to escape it.",
             t.range());
       out += which;
       out += "{ ... }";
@@ -583,8 +643,8 @@ std::string Parser::parse_quoted_string_literal(Range& range) {
       continue;
     }
     if (t.type == Tok::eof) {
-      error("Unterminated string literal", "Unable to find the closing quote mark before the end of the file.",
-            t.range());
+      error("Unterminated string literal",
+            "Unable to find the closing quote mark before the end of the file.", t.range());
       end_range = t.range();
       break;
     }
@@ -601,7 +661,9 @@ std::string Parser::parse_quoted_string_literal(Range& range) {
 
 // ---- expressions ---------------------------------------------------------------------------
 
-Expr* Parser::parse_expression() { return parse_ternary(); }
+Expr* Parser::parse_expression() {
+  return parse_ternary();
+}
 
 Expr* Parser::parse_ternary() {
   Range start = next_range();
@@ -615,8 +677,10 @@ Expr* Parser::parse_ternary() {
   if (recovery_ && diags_.size() > before) return cond;
   const Token& colon = peek();
   if (colon.type != Tok::colon) {
-    error("Missing false expression in conditional",
-          "The conditional operator (...?...:...) requires a false expression, delimited by a colon.", colon.range());
+    error(
+        "Missing false expression in conditional",
+        "The conditional operator (...?...:...) requires a false expression, delimited by a colon.",
+        colon.range());
     return cond;
   }
   read();
@@ -630,62 +694,75 @@ Expr* Parser::parse_ternary() {
   return c;
 }
 
-bool binary_op_at(int level, Tok t, BinaryOp& op) {
-  switch (level) {
-    case 0: if (t == Tok::or_) { op = BinaryOp::logical_or; return true; } return false;
-    case 1: if (t == Tok::and_) { op = BinaryOp::logical_and; return true; } return false;
-    case 2:
-      if (t == Tok::equal_op) { op = BinaryOp::equal; return true; }
-      if (t == Tok::not_equal) { op = BinaryOp::not_equal; return true; }
-      return false;
-    case 3:
-      if (t == Tok::greater) { op = BinaryOp::greater; return true; }
-      if (t == Tok::greater_eq) { op = BinaryOp::greater_eq; return true; }
-      if (t == Tok::less) { op = BinaryOp::less; return true; }
-      if (t == Tok::less_eq) { op = BinaryOp::less_eq; return true; }
-      return false;
-    case 4:
-      if (t == Tok::plus) { op = BinaryOp::add; return true; }
-      if (t == Tok::minus) { op = BinaryOp::subtract; return true; }
-      return false;
-    case 5:
-      if (t == Tok::star) { op = BinaryOp::multiply; return true; }
-      if (t == Tok::slash) { op = BinaryOp::divide; return true; }
-      if (t == Tok::percent) { op = BinaryOp::modulo; return true; }
-      return false;
+// HCL's binary operators by precedence, lowest first: || && (== !=) (> >= < <=) (+ -) (* / %).
+// All are left-associative. Returns -1 for a token that is not a binary operator.
+int binary_precedence(Tok t, BinaryOp& op) {
+  switch (t) {
+    case Tok::or_:
+      op = BinaryOp::logical_or;
+      return 0;
+    case Tok::and_:
+      op = BinaryOp::logical_and;
+      return 1;
+    case Tok::equal_op:
+      op = BinaryOp::equal;
+      return 2;
+    case Tok::not_equal:
+      op = BinaryOp::not_equal;
+      return 2;
+    case Tok::greater:
+      op = BinaryOp::greater;
+      return 3;
+    case Tok::greater_eq:
+      op = BinaryOp::greater_eq;
+      return 3;
+    case Tok::less:
+      op = BinaryOp::less;
+      return 3;
+    case Tok::less_eq:
+      op = BinaryOp::less_eq;
+      return 3;
+    case Tok::plus:
+      op = BinaryOp::add;
+      return 4;
+    case Tok::minus:
+      op = BinaryOp::subtract;
+      return 4;
+    case Tok::star:
+      op = BinaryOp::multiply;
+      return 5;
+    case Tok::slash:
+      op = BinaryOp::divide;
+      return 5;
+    case Tok::percent:
+      op = BinaryOp::modulo;
+      return 5;
+    default:
+      return -1;
   }
-  return false;
 }
 
-Expr* Parser::parse_binary(int level) {
-  if (level > 5) return parse_with_traversals();
+// Precedence climbing: the same trees as hashicorp/hcl's one-function-per-level parser.
+Expr* Parser::parse_binary(int min_precedence) {
   size_t before = diags_.size();
-  Expr* lhs = parse_binary(level + 1);
+  Expr* lhs = parse_with_traversals();
   if (recovery_ && diags_.size() > before) return lhs;
-  bool have_op = false;
-  BinaryOp op{}, new_op{};
-  Expr* rhs = nullptr;
-  while (binary_op_at(level, peek().type, new_op)) {
-    if (have_op) {
-      auto* b = arena_.make<BinaryOpExpr>(ExprKind::binary_op, Range::between(lhs->range, rhs->range));
-      b->op = op;
-      b->lhs = lhs;
-      b->rhs = rhs;
-      lhs = b;
-    }
-    op = new_op;
-    have_op = true;
+  while (true) {
+    BinaryOp op{};
+    int prec = binary_precedence(peek().type, op);
+    if (prec < min_precedence) break;
     read();
     before = diags_.size();
-    rhs = parse_binary(level + 1);
+    Expr* rhs = parse_binary(prec + 1);
+    auto* b =
+        arena_.make<BinaryOpExpr>(ExprKind::binary_op, Range::between(lhs->range, rhs->range));
+    b->op = op;
+    b->lhs = lhs;
+    b->rhs = rhs;
+    lhs = b;
     if (recovery_ && diags_.size() > before) return lhs;
   }
-  if (!have_op) return lhs;
-  auto* b = arena_.make<BinaryOpExpr>(ExprKind::binary_op, Range::between(lhs->range, rhs->range));
-  b->op = op;
-  b->lhs = lhs;
-  b->rhs = rhs;
-  return b;
+  return lhs;
 }
 
 Expr* Parser::parse_with_traversals() {
@@ -706,7 +783,8 @@ Expr* Parser::make_relative_traversal(Expr* e, const Traverser& step, Range rng)
     t->range = Range::between(t->range, rng);
     return t;
   }
-  auto* t = arena_.make<RelativeTraversal>(ExprKind::relative_traversal, Range::between(e->range, rng));
+  auto* t =
+      arena_.make<RelativeTraversal>(ExprKind::relative_traversal, Range::between(e->range, rng));
   t->source = e;
   t->steps = arena_.copy(&step, 1);
   return t;
@@ -716,10 +794,10 @@ Literal* Parser::number_literal(const Token& t) {
   auto* lit = arena_.make<Literal>(ExprKind::literal, t.range());
   lit->lit = Literal::Kind::number;
   lit->text = text(t);
-  bool simple = lit->text.size() <= 18 &&
-                lit->text.find_first_of(".eE") == std::string_view::npos;
+  bool simple = lit->text.size() <= 18 && lit->text.find_first_of(".eE") == std::string_view::npos;
   if (!simple && !Number::parse(lit->text)) {
-    error("Invalid number literal", "Failed to recognize the value of this number literal.", t.range());
+    error("Invalid number literal", "Failed to recognize the value of this number literal.",
+          t.range());
   }
   return lit;
 }
@@ -743,8 +821,10 @@ Expr* Parser::parse_traversals(Expr* from) {
         std::string_view nt = text(num);
         if (auto dotpos = nt.find('.'); dotpos != std::string_view::npos) {
           error("Invalid legacy index syntax",
-                "When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax instead, like [" +
-                    std::string(nt.substr(0, dotpos)) + "][" + std::string(nt.substr(dotpos + 1)) + "].",
+                "When using the legacy index syntax, chaining two indexes together is not "
+                "permitted. Use the proper index syntax instead, like [" +
+                    std::string(nt.substr(0, dotpos)) + "][" + std::string(nt.substr(dotpos + 1)) +
+                    "].",
                 num.range());
           Traverser step{Traverser::Kind::index, {}, nullptr, rng};
           ret = make_relative_traversal(ret, step, rng);
@@ -766,12 +846,19 @@ Expr* Parser::parse_traversals(Expr* from) {
             std::string_view nt = text(num);
             if (auto dotpos = nt.find('.'); dotpos != std::string_view::npos) {
               error("Invalid legacy index syntax",
-                    "When using the legacy index syntax, chaining two indexes together is not permitted. Use the proper index syntax with a full splat expression [*] instead, like [" +
-                        std::string(nt.substr(0, dotpos)) + "][" + std::string(nt.substr(dotpos + 1)) + "].",
+                    "When using the legacy index syntax, chaining two indexes together is not "
+                    "permitted. Use the proper index syntax with a full splat expression [*] "
+                    "instead, like [" +
+                        std::string(nt.substr(0, dotpos)) + "][" +
+                        std::string(nt.substr(dotpos + 1)) + "].",
                     num.range());
-              trav.push_back(Traverser{Traverser::Kind::index, {}, nullptr, Range::between(d.range(), num.range())});
+              trav.push_back(Traverser{
+                  Traverser::Kind::index, {}, nullptr, Range::between(d.range(), num.range())});
             } else {
-              trav.push_back(Traverser{Traverser::Kind::index, {}, number_literal(num), Range::between(d.range(), num.range())});
+              trav.push_back(Traverser{Traverser::Kind::index,
+                                       {},
+                                       number_literal(num),
+                                       Range::between(d.range(), num.range())});
             }
             last = num.range();
             continue;
@@ -780,10 +867,12 @@ Expr* Parser::parse_traversals(Expr* from) {
             if (!recovery_) {
               if (peek().type == Tok::star) {
                 error("Nested splat expression not allowed",
-                      "A splat expression (*) cannot be used inside another attribute-only splat expression.",
+                      "A splat expression (*) cannot be used inside another attribute-only splat "
+                      "expression.",
                       peek().range());
               } else {
-                error("Invalid attribute name", "An attribute name is required after a dot.", attr.range());
+                error("Invalid attribute name", "An attribute name is required after a dot.",
+                      attr.range());
               }
             }
             recovery_ = true;
@@ -791,13 +880,16 @@ Expr* Parser::parse_traversals(Expr* from) {
             break;
           }
           Token a = read();
-          trav.push_back(Traverser{Traverser::Kind::attr, text(a), nullptr, Range::between(d.range(), a.range())});
+          trav.push_back(Traverser{Traverser::Kind::attr, text(a), nullptr,
+                                   Range::between(d.range(), a.range())});
           last = a.range();
         }
-        auto* item = arena_.make<AnonSymbol>(ExprKind::anon_symbol, Range::between(dot.range(), marker.range()));
+        auto* item = arena_.make<AnonSymbol>(ExprKind::anon_symbol,
+                                             Range::between(dot.range(), marker.range()));
         Expr* each = item;
         if (!trav.empty()) {
-          auto* rt = arena_.make<RelativeTraversal>(ExprKind::relative_traversal, Range::between(first, last));
+          auto* rt = arena_.make<RelativeTraversal>(ExprKind::relative_traversal,
+                                                    Range::between(first, last));
           rt->source = item;
           rt->steps = arena_.copy(trav.data(), trav.size());
           each = rt;
@@ -824,11 +916,13 @@ Expr* Parser::parse_traversals(Expr* from) {
         Token close = read();
         if (close.type != Tok::cbrack && !recovery_) {
           error("Missing close bracket on splat index",
-                "The star for a full splat operator must be immediately followed by a closing bracket (\"]\").",
+                "The star for a full splat operator must be immediately followed by a closing "
+                "bracket (\"]\").",
                 close.range());
           close = recover(Tok::cbrack);
         }
-        auto* item = arena_.make<AnonSymbol>(ExprKind::anon_symbol, Range::between(open.range(), close.range()));
+        auto* item = arena_.make<AnonSymbol>(ExprKind::anon_symbol,
+                                             Range::between(open.range(), close.range()));
         Expr* each = parse_traversals(item);
         auto* sp = arena_.make<Splat>(ExprKind::splat, Range::between(from->range, each->range));
         sp->source = ret;
@@ -848,16 +942,17 @@ Expr* Parser::parse_traversals(Expr* from) {
       } else {
         close = read();
         if (close.type != Tok::cbrack && !recovery_) {
-          error("Missing close bracket on index", "The index operator must end with a closing bracket (\"]\").",
-                close.range());
+          error("Missing close bracket on index",
+                "The index operator must end with a closing bracket (\"]\").", close.range());
           close = recover(Tok::cbrack);
         }
       }
       pop_newlines();
       Range rng = Range::between(open.range(), close.range());
-      bool literal_key = key->kind == ExprKind::literal ||
-                         (key->kind == ExprKind::template_ && static_cast<Template*>(key)->parts.size() == 1 &&
-                          static_cast<Template*>(key)->parts[0]->kind == ExprKind::literal);
+      bool literal_key =
+          key->kind == ExprKind::literal ||
+          (key->kind == ExprKind::template_ && static_cast<Template*>(key)->parts.size() == 1 &&
+           static_cast<Template*>(key)->parts[0]->kind == ExprKind::literal);
       if (literal_key) {
         Expr* k = key->kind == ExprKind::literal ? key : static_cast<Template*>(key)->parts[0];
         Traverser step{Traverser::Kind::index, {}, k, rng};
@@ -891,12 +986,14 @@ Expr* Parser::parse_term() {
       }
       const Token& close = peek();
       if (close.type != Tok::cparen) {
-        error("Unbalanced parentheses", "Expected a closing parenthesis to terminate the expression.", close.range());
+        error("Unbalanced parentheses",
+              "Expected a closing parenthesis to terminate the expression.", close.range());
         recovery_ = true;
       }
       Token cparen = read();
       pop_newlines();
-      auto* p = arena_.make<Parentheses>(ExprKind::parentheses, Range::between(oparen.range(), cparen.range()));
+      auto* p = arena_.make<Parentheses>(ExprKind::parentheses,
+                                         Range::between(oparen.range(), cparen.range()));
       p->inner = e;
       return p;
     }
@@ -924,15 +1021,19 @@ Expr* Parser::parse_term() {
       st->root_range = t.range();
       return st;
     }
-    case Tok::oquote: case Tok::oheredoc: {
+    case Tok::oquote:
+    case Tok::oheredoc: {
       Token open = read();
       bool flush = start.type == Tok::oheredoc && text(open).size() > 2 && text(open)[2] == '-';
-      return parse_template(start.type == Tok::oquote ? Tok::cquote : Tok::cheredoc, flush, open.range());
+      return parse_template(start.type == Tok::oquote ? Tok::cquote : Tok::cheredoc, flush,
+                            open.range());
     }
-    case Tok::minus: case Tok::bang: {
+    case Tok::minus:
+    case Tok::bang: {
       Token t = read();
       Expr* operand = parse_with_traversals();
-      auto* u = arena_.make<UnaryOpExpr>(ExprKind::unary_op, Range::between(t.range(), operand->range));
+      auto* u =
+          arena_.make<UnaryOpExpr>(ExprKind::unary_op, Range::between(t.range(), operand->range));
       u->op = start.type == Tok::minus ? UnaryOpExpr::Op::negate : UnaryOpExpr::Op::logical_not;
       u->operand = operand;
       u->symbol = t.range();
@@ -947,10 +1048,11 @@ Expr* Parser::parse_term() {
   }
   if (!recovery_ && !is_invalid_token(start.type)) {
     if (start.type == Tok::eof) {
-      error("Missing expression", "Expected the start of an expression, but found the end of the file.",
-            start.range());
+      error("Missing expression",
+            "Expected the start of an expression, but found the end of the file.", start.range());
     } else {
-      error("Invalid expression", "Expected the start of an expression, but found an invalid expression token.",
+      error("Invalid expression",
+            "Expected the start of an expression, but found an invalid expression token.",
             start.range());
     }
   }
@@ -988,7 +1090,8 @@ Expr* Parser::finish_function_call(const Token& name) {
       if (peek().type != Tok::cparen) {
         if (!recovery_) {
           error("Missing closing parenthesis",
-                "An expanded function argument (with ...) must be immediately followed by closing parentheses.",
+                "An expanded function argument (with ...) must be immediately followed by closing "
+                "parentheses.",
                 sep.range());
         }
         close = recover(Tok::cparen);
@@ -1000,11 +1103,12 @@ Expr* Parser::finish_function_call(const Token& name) {
     if (sep.type != Tok::comma) {
       if (sep.type == Tok::eof) {
         error("Unterminated function call",
-              "There is no closing parenthesis for this function call before the end of the file. This may be caused by incorrect parenthesis nesting elsewhere in this file.",
+              "There is no closing parenthesis for this function call before the end of the file. "
+              "This may be caused by incorrect parenthesis nesting elsewhere in this file.",
               Range::between(name.range(), open.range()));
       } else if (!is_invalid_token(sep.type)) {
-        error("Missing argument separator", "A comma is required to separate each function argument from the next.",
-              sep.range());
+        error("Missing argument separator",
+              "A comma is required to separate each function argument from the next.", sep.range());
       }
       close = recover(Tok::cparen);
       break;
@@ -1015,7 +1119,8 @@ Expr* Parser::finish_function_call(const Token& name) {
     }
   }
   pop_newlines();
-  auto* call = arena_.make<FunctionCall>(ExprKind::function_call, Range::between(name.range(), close.range()));
+  auto* call = arena_.make<FunctionCall>(ExprKind::function_call,
+                                         Range::between(name.range(), close.range()));
   if (close.type != Tok::cparen) call->range = Range::between(name.range(), prev_range());
   call->name = text(name);
   call->name_range = name.range();
@@ -1057,10 +1162,12 @@ Expr* Parser::parse_tuple_cons() {
       if (!recovery_ && !is_invalid_token(next.type)) {
         if (next.type == Tok::eof) {
           error("Unterminated tuple constructor expression",
-                "There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.",
+                "There is no corresponding closing bracket before the end of the file. This may be "
+                "caused by incorrect bracket nesting elsewhere in this file.",
                 open.range());
         } else {
-          error("Missing item separator", "Expected a comma to mark the beginning of the next item.", next.range());
+          error("Missing item separator",
+                "Expected a comma to mark the beginning of the next item.", next.range());
         }
       }
       close = recover(Tok::cbrack);
@@ -1069,7 +1176,8 @@ Expr* Parser::parse_tuple_cons() {
     read();
   }
   pop_newlines();
-  auto* t = arena_.make<TupleCons>(ExprKind::tuple_cons, Range::between(open.range(), close.range()));
+  auto* t =
+      arena_.make<TupleCons>(ExprKind::tuple_cons, Range::between(open.range(), close.range()));
   t->items = exprs_.take(mark, arena_);
   t->open = open.range();
   return t;
@@ -1113,23 +1221,29 @@ Expr* Parser::parse_object_cons() {
     if (sep.type != Tok::equal && sep.type != Tok::colon) {
       if (!recovery_ && !is_invalid_token(sep.type)) {
         switch (sep.type) {
-          case Tok::newline: case Tok::comma:
-            error("Missing attribute value", "Expected an attribute value, introduced by an equals sign (\"=\").",
+          case Tok::newline:
+          case Tok::comma:
+            error("Missing attribute value",
+                  "Expected an attribute value, introduced by an equals sign (\"=\").",
                   sep.range());
             break;
           case Tok::ident:
             error("Missing key/value separator",
-                  "Expected an equals sign (\"=\") to mark the beginning of the attribute value. If you intended to given an attribute name containing periods or spaces, write the name in quotes to create a string literal.",
+                  "Expected an equals sign (\"=\") to mark the beginning of the attribute value. "
+                  "If you intended to given an attribute name containing periods or spaces, write "
+                  "the name in quotes to create a string literal.",
                   sep.range());
             break;
           case Tok::eof:
             error("Unterminated object constructor expression",
-                  "There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.",
+                  "There is no corresponding closing brace before the end of the file. This may be "
+                  "caused by incorrect brace nesting elsewhere in this file.",
                   open.range());
             break;
           default:
             error("Missing key/value separator",
-                  "Expected an equals sign (\"=\") to mark the beginning of the attribute value.", sep.range());
+                  "Expected an equals sign (\"=\") to mark the beginning of the attribute value.",
+                  sep.range());
         }
       }
       close = recover(Tok::cbrace);
@@ -1152,11 +1266,13 @@ Expr* Parser::parse_object_cons() {
       if (!recovery_ && !is_invalid_token(after.type)) {
         if (after.type == Tok::eof) {
           error("Unterminated object constructor expression",
-                "There is no corresponding closing brace before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.",
+                "There is no corresponding closing brace before the end of the file. This may be "
+                "caused by incorrect brace nesting elsewhere in this file.",
                 open.range());
         } else {
           error("Missing attribute separator",
-                "Expected a newline or comma to mark the beginning of the next attribute.", after.range());
+                "Expected a newline or comma to mark the beginning of the next attribute.",
+                after.range());
         }
       }
       close = recover(Tok::cbrace);
@@ -1165,7 +1281,8 @@ Expr* Parser::parse_object_cons() {
     read();
   }
   pop_newlines();
-  auto* o = arena_.make<ObjectCons>(ExprKind::object_cons, Range::between(open.range(), close.range()));
+  auto* o =
+      arena_.make<ObjectCons>(ExprKind::object_cons, Range::between(open.range(), close.range()));
   o->items = items_.take(mark, arena_);
   o->open = open.range();
   return o;
@@ -1187,10 +1304,12 @@ Expr* Parser::finish_for_expr(const Token& open) {
   if (peek().type == Tok::comma) {
     key_name = val_name;
     read();
-    if (peek().type != Tok::ident) return bail("For expression requires value variable name after comma.");
+    if (peek().type != Tok::ident)
+      return bail("For expression requires value variable name after comma.");
     val_name = text(read());
   }
-  if (!is_keyword(peek(), "in")) return bail("For expression requires the 'in' keyword after its name declarations.");
+  if (!is_keyword(peek(), "in"))
+    return bail("For expression requires the 'in' keyword after its name declarations.");
   read();
   size_t before = diags_.size();
   Expr* coll = parse_expression();
@@ -1199,7 +1318,8 @@ Expr* Parser::finish_for_expr(const Token& open) {
     pop_newlines();
     return placeholder(Range::between(open.range(), close.range()));
   }
-  if (peek().type != Tok::colon) return bail("For expression requires a colon after the collection expression.");
+  if (peek().type != Tok::colon)
+    return bail("For expression requires a colon after the collection expression.");
   read();
   before = diags_.size();
   Expr* key = nullptr;
@@ -1236,18 +1356,22 @@ Expr* Parser::finish_for_expr(const Token& open) {
     close = read();
   } else {
     if (!recovery_) {
-      error("Invalid 'for' expression", "Extra characters after the end of the 'for' expression.", peek().range());
+      error("Invalid 'for' expression", "Extra characters after the end of the 'for' expression.",
+            peek().range());
     }
     close = recover(close_type);
   }
   if (!make_obj) {
-    if (key) error("Invalid 'for' expression", "Key expression is not valid when building a tuple.", key->range);
+    if (key)
+      error("Invalid 'for' expression", "Key expression is not valid when building a tuple.",
+            key->range);
     if (group) {
-      error("Invalid 'for' expression", "Grouping ellipsis (...) cannot be used when building a tuple.",
-            ellipsis.range());
+      error("Invalid 'for' expression",
+            "Grouping ellipsis (...) cannot be used when building a tuple.", ellipsis.range());
     }
   } else if (!key) {
-    error("Invalid 'for' expression", "Key expression is required when building an object.", val->range);
+    error("Invalid 'for' expression", "Key expression is required when building an object.",
+          val->range);
   }
   pop_newlines();
   auto* f = arena_.make<ForExpr>(ExprKind::for_expr, Range::between(open.range(), close.range()));
@@ -1283,26 +1407,46 @@ std::string Parser::unescape(const Token& t, bool quoted) {
     char c = s[i];
     if (quoted && c == '\\') {
       if (i + 1 >= s.size()) {
-        error("Invalid escape sequence", "Backslash must be followed by an escape sequence selector character.",
+        error("Invalid escape sequence",
+              "Backslash must be followed by an escape sequence selector character.",
               Range{pos_at(i), pos_at(i + 1)});
         ++i;
         continue;
       }
       char e = s[i + 1];
       switch (e) {
-        case 'n': out += '\n'; i += 2; continue;
-        case 'r': out += '\r'; i += 2; continue;
-        case 't': out += '\t'; i += 2; continue;
-        case '"': out += '"'; i += 2; continue;
-        case '\\': out += '\\'; i += 2; continue;
-        case 'u': case 'U': {
+        case 'n':
+          out += '\n';
+          i += 2;
+          continue;
+        case 'r':
+          out += '\r';
+          i += 2;
+          continue;
+        case 't':
+          out += '\t';
+          i += 2;
+          continue;
+        case '"':
+          out += '"';
+          i += 2;
+          continue;
+        case '\\':
+          out += '\\';
+          i += 2;
+          continue;
+        case 'u':
+        case 'U': {
           size_t want = e == 'u' ? 4 : 8;
           size_t j = i + 2;
-          while (j < s.size() && j - (i + 2) < want && std::isxdigit(static_cast<unsigned char>(s[j]))) ++j;
+          while (j < s.size() && j - (i + 2) < want &&
+                 std::isxdigit(static_cast<unsigned char>(s[j])))
+            ++j;
           if (j - (i + 2) != want) {
             error("Invalid escape sequence",
-                  e == 'u' ? "The \\u escape sequence must be followed by four hexadecimal digits."
-                           : "The \\U escape sequence must be followed by eight hexadecimal digits.",
+                  e == 'u'
+                      ? "The \\u escape sequence must be followed by four hexadecimal digits."
+                      : "The \\U escape sequence must be followed by eight hexadecimal digits.",
                   Range{pos_at(i), pos_at(j)});
             i = j;
             continue;
@@ -1311,7 +1455,8 @@ std::string Parser::unescape(const Token& t, bool quoted) {
           if (cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000)) {
             char buf[32];
             std::snprintf(buf, sizeof buf, "U+%04lx", cp);
-            error("Invalid escape sequence", std::string("Cannot encode character ") + buf + " in UTF-8.",
+            error("Invalid escape sequence",
+                  std::string("Cannot encode character ") + buf + " in UTF-8.",
                   Range{pos_at(i), pos_at(j)});
           } else {
             unicode::append_utf8(out, static_cast<char32_t>(cp));
@@ -1322,7 +1467,8 @@ std::string Parser::unescape(const Token& t, bool quoted) {
         default: {
           size_t len = unicode::sequence_length(static_cast<unsigned char>(e));
           error("Invalid escape sequence",
-                "The symbol \"" + std::string(s.substr(i + 1, len)) + "\" is not a valid escape sequence selector.",
+                "The symbol \"" + std::string(s.substr(i + 1, len)) +
+                    "\" is not a valid escape sequence selector.",
                 Range{pos_at(i), pos_at(i + 1 + len)});
           out.append(s.substr(i + 1, len));
           i += 1 + len;
@@ -1381,8 +1527,11 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
     bool can_trim_prev = next_can_trim_prev;
     next_can_trim_prev = false;
     switch (next.type) {
-      case Tok::string_lit: case Tok::quoted_lit: {
-        TplToken lit{TplKind::literal, unescape(next, next.type == Tok::quoted_lit), nullptr, {}, {}, next.range()};
+      case Tok::string_lit:
+      case Tok::quoted_lit: {
+        TplToken lit{
+            TplKind::literal, unescape(next, next.type == Tok::quoted_lit), nullptr, {}, {},
+            next.range()};
         if (ltrim) trim_left_space(lit.lit);
         parts.push_back(std::move(lit));
         next_can_trim_prev = true;
@@ -1400,20 +1549,32 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
         if (close.type != Tok::template_seq_end) {
           if (!recovery_ && !is_invalid_token(close.type)) {
             if (close.type == Tok::eof) {
-              error("Unclosed template interpolation sequence",
-                    "There is no closing brace for this interpolation sequence before the end of the file. This might be caused by incorrect nesting inside the given expression.",
-                    start_range);
+              error(
+                  "Unclosed template interpolation sequence",
+                  "There is no closing brace for this interpolation sequence before the end of the "
+                  "file. This might be caused by incorrect nesting inside the given expression.",
+                  start_range);
             } else if (close.type == Tok::colon) {
-              error("Extra characters after interpolation expression",
-                    "Template interpolation doesn't expect a colon at this location. Did you intend this to be a literal sequence to be processed as part of another language? If so, you can escape it by starting with \"$${\" instead of just \"${\".",
-                    close.range());
-            } else if ((close.type == Tok::cquote || close.type == Tok::oquote) && end == Tok::cquote) {
+              error(
+                  "Extra characters after interpolation expression",
+                  "Template interpolation doesn't expect a colon at this location. Did you intend "
+                  "this to be a literal sequence to be processed as part of another language? If "
+                  "so, you can escape it by starting with \"$${\" instead of just \"${\".",
+                  close.range());
+            } else if ((close.type == Tok::cquote || close.type == Tok::oquote) &&
+                       end == Tok::cquote) {
               error("Unclosed template interpolation sequence",
-                    "There is no closing brace for this interpolation sequence before the end of the quoted template. This might be caused by incorrect nesting inside the given expression.",
+                    "There is no closing brace for this interpolation sequence before the end of "
+                    "the quoted template. This might be caused by incorrect nesting inside the "
+                    "given expression.",
                     start_range);
             } else {
               error("Extra characters after interpolation expression",
-                    "Expected a closing brace to end the interpolation expression, but found extra characters.\n\nThis can happen when you include interpolation syntax for another language, such as shell scripting, but forget to escape the interpolation start token. If this is an embedded sequence for another language, escape it by starting with \"$${\" instead of just \"${\".",
+                    "Expected a closing brace to end the interpolation expression, but found extra "
+                    "characters.\n\nThis can happen when you include interpolation syntax for "
+                    "another language, such as shell scripting, but forget to escape the "
+                    "interpolation start token. If this is an embedded sequence for another "
+                    "language, escape it by starting with \"$${\" instead of just \"${\".",
                     close.range());
             }
           }
@@ -1423,7 +1584,8 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
           if (text(c).size() == 2 && text(c)[0] == '~') ltrim_next = true;
         }
         pop_newlines();
-        parts.push_back(TplToken{TplKind::interp, {}, e, {}, {}, Range::between(next.range(), close_range)});
+        parts.push_back(
+            TplToken{TplKind::interp, {}, e, {}, {}, Range::between(next.range(), close_range)});
         break;
       }
       case Tok::template_control: {
@@ -1436,7 +1598,8 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
         if (kw.type != Tok::ident) {
           if (!recovery_) {
             error("Invalid template directive",
-                  "A template directive keyword (\"if\", \"for\", etc) is expected at the beginning of a %{ sequence.",
+                  "A template directive keyword (\"if\", \"for\", etc) is expected at the "
+                  "beginning of a %{ sequence.",
                   kw.range());
           }
           recover(Tok::template_seq_end);
@@ -1447,16 +1610,20 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
         std::string_view k = text(kw);
         if (k == "if") {
           Expr* cond = parse_expression();
-          parts.push_back(TplToken{TplKind::if_, {}, cond, {}, {}, Range::between(next.range(), next_range())});
+          parts.push_back(
+              TplToken{TplKind::if_, {}, cond, {}, {}, Range::between(next.range(), next_range())});
         } else if (k == "else") {
-          parts.push_back(TplToken{TplKind::else_, {}, nullptr, {}, {}, Range::between(next.range(), next_range())});
+          parts.push_back(TplToken{
+              TplKind::else_, {}, nullptr, {}, {}, Range::between(next.range(), next_range())});
         } else if (k == "endif") {
-          parts.push_back(TplToken{TplKind::endif, {}, nullptr, {}, {}, Range::between(next.range(), next_range())});
+          parts.push_back(TplToken{
+              TplKind::endif, {}, nullptr, {}, {}, Range::between(next.range(), next_range())});
         } else if (k == "for") {
           std::string_view key_name, val_name;
           if (peek().type != Tok::ident) {
             if (!recovery_) {
-              error("Invalid 'for' directive", "For directive requires variable name after 'for'.", peek().range());
+              error("Invalid 'for' directive", "For directive requires variable name after 'for'.",
+                    peek().range());
             }
             recover(Tok::template_seq_end);
             pop_newlines();
@@ -1468,8 +1635,8 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
             read();
             if (peek().type != Tok::ident) {
               if (!recovery_) {
-                error("Invalid 'for' directive", "For directive requires value variable name after comma.",
-                      peek().range());
+                error("Invalid 'for' directive",
+                      "For directive requires value variable name after comma.", peek().range());
               }
               recover(Tok::template_seq_end);
               pop_newlines();
@@ -1479,7 +1646,8 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
           }
           if (!is_keyword(peek(), "in")) {
             if (!recovery_) {
-              error("Invalid 'for' directive", "For directive requires 'in' keyword after names.", peek().range());
+              error("Invalid 'for' directive", "For directive requires 'in' keyword after names.",
+                    peek().range());
             }
             recover(Tok::template_seq_end);
             pop_newlines();
@@ -1487,9 +1655,15 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
           }
           read();
           Expr* coll = parse_expression();
-          parts.push_back(TplToken{TplKind::for_, {}, coll, key_name, val_name, Range::between(next.range(), next_range())});
+          parts.push_back(TplToken{TplKind::for_,
+                                   {},
+                                   coll,
+                                   key_name,
+                                   val_name,
+                                   Range::between(next.range(), next_range())});
         } else if (k == "endfor") {
-          parts.push_back(TplToken{TplKind::endfor, {}, nullptr, {}, {}, Range::between(next.range(), next_range())});
+          parts.push_back(TplToken{
+              TplKind::endfor, {}, nullptr, {}, {}, Range::between(next.range(), next_range())});
         } else {
           if (!recovery_) {
             std::string_view kws[] = {"if", "for", "else", "endif", "endfor"};
@@ -1507,7 +1681,8 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
         if (close.type != Tok::template_seq_end) {
           if (!recovery_) {
             error("Extra characters in " + std::string(k) + " marker",
-                  "Expected a closing brace to end the sequence, but found extra characters.", close.range());
+                  "Expected a closing brace to end the sequence, but found extra characters.",
+                  close.range());
           }
           recover(Tok::template_seq_end);
         } else {
@@ -1519,12 +1694,14 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
       }
       default: {
         if (!recovery_ && !is_invalid_token(next.type)) {
-          error("Unterminated template string", "No closing marker was found for the string.", next.range());
+          error("Unterminated template string", "No closing marker was found for the string.",
+                next.range());
         }
         Token final_tok = next.type == Tok::eof ? next : recover(end);
         end_range = final_tok.range();
         if (parts.empty()) {
-          parts.push_back(TplToken{TplKind::literal, {}, nullptr, {}, {}, Range{start_range.start, start_range.start}});
+          parts.push_back(TplToken{
+              TplKind::literal, {}, nullptr, {}, {}, Range{start_range.start, start_range.start}});
         }
         parts.push_back(TplToken{TplKind::end, {}, nullptr, {}, {}, end_range});
         src_range = Range::between(start_range, end_range);
@@ -1533,7 +1710,8 @@ bool Parser::parse_template_parts(Tok end, std::vector<TplToken>& parts, Range& 
     }
   }
   if (parts.empty()) {
-    parts.push_back(TplToken{TplKind::literal, {}, nullptr, {}, {}, Range{start_range.start, start_range.start}});
+    parts.push_back(TplToken{
+        TplKind::literal, {}, nullptr, {}, {}, Range{start_range.start, start_range.start}});
   }
   parts.push_back(TplToken{TplKind::end, {}, nullptr, {}, {}, end_range});
   src_range = Range::between(start_range, end_range);
@@ -1626,7 +1804,8 @@ Expr* Parser::template_parse_expr(std::vector<TplToken>& parts, size_t& pos) {
     case TplKind::for_:
       return template_parse_for(parts, pos);
     case TplKind::end:
-      error("Unexpected end of template", "The control directives within this template are unbalanced.", t.range);
+      error("Unexpected end of template",
+            "The control directives within this template are unbalanced.", t.range);
       return placeholder(t.range);
     default:
       ++pos;
@@ -1645,11 +1824,13 @@ Expr* Parser::template_parse_if(std::vector<TplToken>& parts, size_t& pos) {
     TplToken& next = parts[pos];
     if (next.kind == TplKind::end) {
       error("Unexpected end of template",
-            "The if directive at " + range_text(file_.name(), open.range) + " is missing its corresponding endif directive.",
+            "The if directive at " + range_text(file_.name(), open.range) +
+                " is missing its corresponding endif directive.",
             next.range);
       return placeholder(next.range);
     }
-    if (next.kind == TplKind::else_ || next.kind == TplKind::endif || next.kind == TplKind::endfor) {
+    if (next.kind == TplKind::else_ || next.kind == TplKind::endif ||
+        next.kind == TplKind::endfor) {
       ++pos;
       if (next.kind == TplKind::else_) {
         if (current == &if_exprs) {
@@ -1657,7 +1838,8 @@ Expr* Parser::template_parse_if(std::vector<TplToken>& parts, size_t& pos) {
           continue;
         }
         error("Unexpected else directive",
-              "Already in the else clause for the if started at " + range_text(file_.name(), open.range) + ".",
+              "Already in the else clause for the if started at " +
+                  range_text(file_.name(), open.range) + ".",
               next.range);
         return placeholder(next.range);
       }
@@ -1666,17 +1848,24 @@ Expr* Parser::template_parse_if(std::vector<TplToken>& parts, size_t& pos) {
         break;
       }
       error("Unexpected endfor directive",
-            "Expecting an endif directive for the if started at " + range_text(file_.name(), open.range) + ".", next.range);
+            "Expecting an endif directive for the if started at " +
+                range_text(file_.name(), open.range) + ".",
+            next.range);
       return placeholder(next.range);
     }
     current->push_back(template_parse_expr(parts, pos));
   }
-  if (if_exprs.empty()) if_exprs.push_back(string_literal("", Range{open.range.end, open.range.end}, false));
-  if (else_exprs.empty()) else_exprs.push_back(string_literal("", Range{endif_range.start, endif_range.start}, false));
-  auto* c = arena_.make<Conditional>(ExprKind::conditional, Range::between(open.range, endif_range));
+  if (if_exprs.empty())
+    if_exprs.push_back(string_literal("", Range{open.range.end, open.range.end}, false));
+  if (else_exprs.empty())
+    else_exprs.push_back(string_literal("", Range{endif_range.start, endif_range.start}, false));
+  auto* c =
+      arena_.make<Conditional>(ExprKind::conditional, Range::between(open.range, endif_range));
   c->condition = open.expr;
-  c->true_result = make_template(if_exprs, Range::between(if_exprs.front()->range, if_exprs.back()->range));
-  c->false_result = make_template(else_exprs, Range::between(else_exprs.front()->range, else_exprs.back()->range));
+  c->true_result =
+      make_template(if_exprs, Range::between(if_exprs.front()->range, if_exprs.back()->range));
+  c->false_result = make_template(
+      else_exprs, Range::between(else_exprs.front()->range, else_exprs.back()->range));
   return c;
 }
 
@@ -1688,18 +1877,21 @@ Expr* Parser::template_parse_for(std::vector<TplToken>& parts, size_t& pos) {
     TplToken& next = parts[pos];
     if (next.kind == TplKind::end) {
       error("Unexpected end of template",
-            "The for directive at " + range_text(file_.name(), open.range) + " is missing its corresponding endfor directive.",
+            "The for directive at " + range_text(file_.name(), open.range) +
+                " is missing its corresponding endfor directive.",
             next.range);
       return placeholder(next.range);
     }
-    if (next.kind == TplKind::else_ || next.kind == TplKind::endif || next.kind == TplKind::endfor) {
+    if (next.kind == TplKind::else_ || next.kind == TplKind::endif ||
+        next.kind == TplKind::endfor) {
       ++pos;
       if (next.kind == TplKind::endfor) {
         endfor_range = next.range;
         break;
       }
       if (next.kind == TplKind::else_) {
-        error("Unexpected else directive", "An else clause is not expected for a for directive.", next.range);
+        error("Unexpected else directive", "An else clause is not expected for a for directive.",
+              next.range);
       } else {
         error("Unexpected endif directive",
               "Expecting an endfor directive corresponding to the for directive at " +
@@ -1710,7 +1902,8 @@ Expr* Parser::template_parse_for(std::vector<TplToken>& parts, size_t& pos) {
     }
     content.push_back(template_parse_expr(parts, pos));
   }
-  if (content.empty()) content.push_back(string_literal("", Range{open.range.end, open.range.end}, false));
+  if (content.empty())
+    content.push_back(string_literal("", Range{open.range.end, open.range.end}, false));
   auto* f = arena_.make<ForExpr>(ExprKind::for_expr, Range::between(open.range, endfor_range));
   f->key_var = open.key_var;
   f->val_var = open.val_var;
@@ -1735,7 +1928,8 @@ Expr* Parser::parse_template(Tok end, bool flush, Range open_range) {
         auto* lit = arena_.make<Literal>(ExprKind::literal, a.range());
         lit->lit = Literal::Kind::string;
         lit->text = t;
-        auto* tpl = arena_.make<Template>(ExprKind::template_, Range::between(open_range, close.range()));
+        auto* tpl =
+            arena_.make<Template>(ExprKind::template_, Range::between(open_range, close.range()));
         Expr* part = lit;
         tpl->parts = arena_.copy(&part, 1);
         return tpl;
@@ -1743,7 +1937,8 @@ Expr* Parser::parse_template(Tok end, bool flush, Range open_range) {
     } else if (a.type == Tok::cquote) {
       Token close = read();
       Expr* lit = string_literal("", Range{a.start, a.start}, false);
-      auto* tpl = arena_.make<Template>(ExprKind::template_, Range::between(open_range, close.range()));
+      auto* tpl =
+          arena_.make<Template>(ExprKind::template_, Range::between(open_range, close.range()));
       tpl->parts = arena_.copy(&lit, 1);
       return tpl;
     }

@@ -5,7 +5,9 @@
 namespace warden::hcl {
 namespace {
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 std::string label_list(const std::vector<std::string_view>& labels) {
   std::string s;
@@ -41,7 +43,8 @@ std::vector<const Block*> BodyContent::blocks_of(std::string_view type) const {
   return out;
 }
 
-BodyContent body_content(const Body& body, const BodySchema& schema, Diagnostics& diags, bool partial) {
+BodyContent body_content(const Body& body, const BodySchema& schema, Diagnostics& diags,
+                         bool partial) {
   BodyContent out;
   for (const AttributeSchema& as : schema.attributes) {
     const Attribute* a = body.attribute(as.name);
@@ -91,7 +94,8 @@ BodyContent body_content(const Body& body, const BodySchema& schema, Diagnostics
       } else {
         for (const auto& as : schema.attributes) {
           if (as.name == b->type) {
-            detail += " Did you mean to define argument " + quoted(b->type) + "? If so, use the equals sign to assign it a value.";
+            detail += " Did you mean to define argument " + quoted(b->type) +
+                      "? If so, use the equals sign to assign it a value.";
             break;
           }
         }
@@ -113,9 +117,10 @@ BodyContent body_content(const Body& body, const BodySchema& schema, Diagnostics
       continue;
     }
     if (b->labels.size() < bs->labels.size()) {
-      error(diags, "Missing " + std::string(bs->labels[b->labels.size()]) + " for " + std::string(b->type),
-            "All " + std::string(b->type) + " blocks must have " + std::to_string(bs->labels.size()) + " labels (" +
-                label_list(bs->labels) + ").",
+      error(diags,
+            "Missing " + std::string(bs->labels[b->labels.size()]) + " for " + std::string(b->type),
+            "All " + std::string(b->type) + " blocks must have " +
+                std::to_string(bs->labels.size()) + " labels (" + label_list(bs->labels) + ").",
             b->open_brace);
       continue;
     }
@@ -128,7 +133,8 @@ std::vector<const Attribute*> just_attributes(const Body& body, Diagnostics& dia
   std::vector<const Attribute*> out;
   for (const Attribute& a : body.attributes) out.push_back(&a);
   for (const Block* b : body.blocks) {
-    error(diags, "Unexpected " + quoted(b->type) + " block", "Blocks are not allowed here.", b->type_range);
+    error(diags, "Unexpected " + quoted(b->type) + " block", "Blocks are not allowed here.",
+          b->type_range);
   }
   return out;
 }

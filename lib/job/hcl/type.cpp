@@ -56,10 +56,13 @@ Type Type::object(std::vector<Attribute> attributes, std::vector<std::string> op
   std::sort(attributes.begin(), attributes.end(),
             [](const Attribute& a, const Attribute& b) { return a.first < b.first; });
   std::sort(optional.begin(), optional.end());
-  return Type(std::make_shared<const Impl>(Impl{Kind::object, {}, std::move(attributes), std::move(optional)}));
+  return Type(std::make_shared<const Impl>(
+      Impl{Kind::object, {}, std::move(attributes), std::move(optional)}));
 }
 
-Type::Kind Type::kind() const { return p_->kind; }
+Type::Kind Type::kind() const {
+  return p_->kind;
+}
 
 bool Type::is_primitive() const {
   Kind k = kind();
@@ -78,9 +81,15 @@ bool Type::is_map_like() const {
   return k == Kind::map || k == Kind::object;
 }
 
-const Type& Type::element() const { return p_->elems.at(0); }
-const std::vector<Type>& Type::elements() const { return kind() == Kind::tuple ? p_->elems : kNoTypes; }
-const std::vector<Type::Attribute>& Type::attributes() const { return p_->attrs; }
+const Type& Type::element() const {
+  return p_->elems.at(0);
+}
+const std::vector<Type>& Type::elements() const {
+  return kind() == Kind::tuple ? p_->elems : kNoTypes;
+}
+const std::vector<Type::Attribute>& Type::attributes() const {
+  return p_->attrs;
+}
 
 const Type* Type::attribute(std::string_view name) const {
   const auto& a = p_->attrs;
@@ -96,41 +105,63 @@ bool Type::is_optional_attribute(std::string_view name) const {
 
 bool Type::has_dynamic() const {
   switch (kind()) {
-    case Kind::dynamic: return true;
-    case Kind::list: case Kind::set: case Kind::map: return element().has_dynamic();
+    case Kind::dynamic:
+      return true;
+    case Kind::list:
+    case Kind::set:
+    case Kind::map:
+      return element().has_dynamic();
     case Kind::tuple:
-      return std::any_of(p_->elems.begin(), p_->elems.end(), [](const Type& t) { return t.has_dynamic(); });
+      return std::any_of(p_->elems.begin(), p_->elems.end(),
+                         [](const Type& t) { return t.has_dynamic(); });
     case Kind::object:
       return std::any_of(p_->attrs.begin(), p_->attrs.end(),
                          [](const Attribute& a) { return a.second.has_dynamic(); });
-    default: return false;
+    default:
+      return false;
   }
 }
 
 std::string Type::friendly_name() const {
   switch (kind()) {
-    case Kind::dynamic: return "dynamic";
-    case Kind::string: return "string";
-    case Kind::number: return "number";
-    case Kind::boolean: return "bool";
-    case Kind::list: return "list of " + element().friendly_name();
-    case Kind::set: return "set of " + element().friendly_name();
-    case Kind::map: return "map of " + element().friendly_name();
-    case Kind::tuple: return "tuple";
-    case Kind::object: return "object";
+    case Kind::dynamic:
+      return "dynamic";
+    case Kind::string:
+      return "string";
+    case Kind::number:
+      return "number";
+    case Kind::boolean:
+      return "bool";
+    case Kind::list:
+      return "list of " + element().friendly_name();
+    case Kind::set:
+      return "set of " + element().friendly_name();
+    case Kind::map:
+      return "map of " + element().friendly_name();
+    case Kind::tuple:
+      return "tuple";
+    case Kind::object:
+      return "object";
   }
   return "?";
 }
 
 std::string Type::to_string() const {
   switch (kind()) {
-    case Kind::dynamic: return "any";
-    case Kind::string: return "string";
-    case Kind::number: return "number";
-    case Kind::boolean: return "bool";
-    case Kind::list: return "list(" + element().to_string() + ")";
-    case Kind::set: return "set(" + element().to_string() + ")";
-    case Kind::map: return "map(" + element().to_string() + ")";
+    case Kind::dynamic:
+      return "any";
+    case Kind::string:
+      return "string";
+    case Kind::number:
+      return "number";
+    case Kind::boolean:
+      return "bool";
+    case Kind::list:
+      return "list(" + element().to_string() + ")";
+    case Kind::set:
+      return "set(" + element().to_string() + ")";
+    case Kind::map:
+      return "map(" + element().to_string() + ")";
     case Kind::tuple: {
       std::string s = "tuple([";
       for (size_t i = 0; i < p_->elems.size(); ++i) {
@@ -160,7 +191,10 @@ bool operator==(const Type& a, const Type& b) {
   if (a.p_ == b.p_) return true;
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case Type::Kind::list: case Type::Kind::set: case Type::Kind::map: case Type::Kind::tuple:
+    case Type::Kind::list:
+    case Type::Kind::set:
+    case Type::Kind::map:
+    case Type::Kind::tuple:
       return a.p_->elems == b.p_->elems;
     case Type::Kind::object:
       return a.p_->attrs == b.p_->attrs && a.p_->optional == b.p_->optional;

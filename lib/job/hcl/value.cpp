@@ -138,10 +138,15 @@ bool Value::equals(const Value& o) const {
   if (is_null() || o.is_null()) return is_null() && o.is_null();
   if (!(type_ == o.type_)) return false;
   switch (type_.kind()) {
-    case Type::Kind::string: return as_string() == o.as_string();
-    case Type::Kind::number: return as_number() == o.as_number();
-    case Type::Kind::boolean: return as_bool() == o.as_bool();
-    case Type::Kind::list: case Type::Kind::set: case Type::Kind::tuple: {
+    case Type::Kind::string:
+      return as_string() == o.as_string();
+    case Type::Kind::number:
+      return as_number() == o.as_number();
+    case Type::Kind::boolean:
+      return as_bool() == o.as_bool();
+    case Type::Kind::list:
+    case Type::Kind::set:
+    case Type::Kind::tuple: {
       const auto &a = elements(), &b = o.elements();
       if (a.size() != b.size()) return false;
       for (size_t i = 0; i < a.size(); ++i) {
@@ -149,7 +154,8 @@ bool Value::equals(const Value& o) const {
       }
       return true;
     }
-    case Type::Kind::map: case Type::Kind::object: {
+    case Type::Kind::map:
+    case Type::Kind::object: {
       const auto &a = entries(), &b = o.entries();
       if (a.size() != b.size()) return false;
       for (size_t i = 0; i < a.size(); ++i) {
@@ -157,7 +163,8 @@ bool Value::equals(const Value& o) const {
       }
       return true;
     }
-    case Type::Kind::dynamic: return true;
+    case Type::Kind::dynamic:
+      return true;
   }
   return false;
 }
@@ -167,20 +174,27 @@ bool Value::less(const Value& a, const Value& b) {
   if (ra != rb) return ra < rb;
   if (a.is_null()) return false;
   switch (a.type().kind()) {
-    case Type::Kind::string: return a.as_string() < b.as_string();
-    case Type::Kind::number: return a.as_number() < b.as_number();
-    case Type::Kind::boolean: return !a.as_bool() && b.as_bool();
-    case Type::Kind::list: case Type::Kind::set: case Type::Kind::tuple:
-      return std::lexicographical_compare(a.elements().begin(), a.elements().end(), b.elements().begin(),
-                                          b.elements().end(), less);
-    case Type::Kind::map: case Type::Kind::object:
-      return std::lexicographical_compare(
-          a.entries().begin(), a.entries().end(), b.entries().begin(), b.entries().end(),
-          [](const Entry& x, const Entry& y) {
-            if (x.first != y.first) return x.first < y.first;
-            return less(x.second, y.second);
-          });
-    case Type::Kind::dynamic: return false;
+    case Type::Kind::string:
+      return a.as_string() < b.as_string();
+    case Type::Kind::number:
+      return a.as_number() < b.as_number();
+    case Type::Kind::boolean:
+      return !a.as_bool() && b.as_bool();
+    case Type::Kind::list:
+    case Type::Kind::set:
+    case Type::Kind::tuple:
+      return std::lexicographical_compare(a.elements().begin(), a.elements().end(),
+                                          b.elements().begin(), b.elements().end(), less);
+    case Type::Kind::map:
+    case Type::Kind::object:
+      return std::lexicographical_compare(a.entries().begin(), a.entries().end(),
+                                          b.entries().begin(), b.entries().end(),
+                                          [](const Entry& x, const Entry& y) {
+                                            if (x.first != y.first) return x.first < y.first;
+                                            return less(x.second, y.second);
+                                          });
+    case Type::Kind::dynamic:
+      return false;
   }
   return false;
 }
@@ -191,7 +205,9 @@ void Value::write_json(JsonWriter& w) const {
     return;
   }
   switch (type_.kind()) {
-    case Type::Kind::string: w.string(as_string()); break;
+    case Type::Kind::string:
+      w.string(as_string());
+      break;
     case Type::Kind::number: {
       const Number& n = as_number();
       if (n.is_infinite()) {
@@ -201,13 +217,18 @@ void Value::write_json(JsonWriter& w) const {
       }
       break;
     }
-    case Type::Kind::boolean: w.boolean(as_bool()); break;
-    case Type::Kind::list: case Type::Kind::set: case Type::Kind::tuple:
+    case Type::Kind::boolean:
+      w.boolean(as_bool());
+      break;
+    case Type::Kind::list:
+    case Type::Kind::set:
+    case Type::Kind::tuple:
       w.begin_array();
       for (const auto& e : elements()) e.write_json(w);
       w.end_array();
       break;
-    case Type::Kind::map: case Type::Kind::object:
+    case Type::Kind::map:
+    case Type::Kind::object:
       w.begin_object();
       for (const auto& [k, v] : entries()) {
         w.key(k);
@@ -215,7 +236,9 @@ void Value::write_json(JsonWriter& w) const {
       }
       w.end_object();
       break;
-    case Type::Kind::dynamic: w.null(); break;
+    case Type::Kind::dynamic:
+      w.null();
+      break;
   }
 }
 

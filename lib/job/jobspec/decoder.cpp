@@ -44,7 +44,8 @@ std::optional<hcl::Value> JobDecoder::evaluate(const AttrRef& a) {
 
 std::vector<AttrRef> JobDecoder::attributes(const BodyRef& body) {
   std::vector<AttrRef> out;
-  for (const hcl::Attribute* a : hcl::just_attributes(*body.body, diags_)) out.push_back(AttrRef{a, body.scope});
+  for (const hcl::Attribute* a : hcl::just_attributes(*body.body, diags_))
+    out.push_back(AttrRef{a, body.scope});
   return out;
 }
 
@@ -66,31 +67,35 @@ Content JobDecoder::content(const BodyRef& body, const hcl::BodySchema& schema, 
 
 // dynamic "T" { for_each = ..., iterator = name, labels = [...], content { ... } } generates one
 // block of type T per element, whose content sees `name.key` and `name.value`.
-void JobDecoder::expand_dynamic(const hcl::Block& dyn, const BodyRef& parent, const hcl::BodySchema& schema,
-                                std::vector<BlockRef>& out) {
+void JobDecoder::expand_dynamic(const hcl::Block& dyn, const BodyRef& parent,
+                                const hcl::BodySchema& schema, std::vector<BlockRef>& out) {
   std::string_view type = dyn.labels[0];
   const hcl::BlockSchema* target = nullptr;
   for (const auto& bs : schema.blocks) {
     if (bs.type == type) target = &bs;
   }
   if (!target) {
-    error("Unsupported block type", "Blocks of type \"" + std::string(type) + "\" are not expected here.",
+    error("Unsupported block type",
+          "Blocks of type \"" + std::string(type) + "\" are not expected here.",
           dyn.label_ranges[0]);
     return;
   }
   hcl::BodySchema dyn_schema;
-  dyn_schema.attributes = {{"for_each", true}, {"iterator", false}, {"labels", !target->labels.empty()}};
+  dyn_schema.attributes = {
+      {"for_each", true}, {"iterator", false}, {"labels", !target->labels.empty()}};
   dyn_schema.blocks = {{"content", {}}};
   hcl::BodyContent c = hcl::body_content(*dyn.body, dyn_schema, diags_);
   std::vector<const hcl::Block*> contents = c.blocks_of("content");
   if (contents.empty()) {
     error("Missing dynamic content block",
-          "A dynamic block must have a nested block of type \"content\" to describe the body of each generated block.",
+          "A dynamic block must have a nested block of type \"content\" to describe the body of "
+          "each generated block.",
           dyn.def_range());
     return;
   }
   if (contents.size() > 1) {
-    error("Extraneous dynamic content block", "Only one nested content block is allowed for each dynamic block.",
+    error("Extraneous dynamic content block",
+          "Only one nested content block is allowed for each dynamic block.",
           contents[1]->def_range());
     return;
   }
@@ -100,7 +105,8 @@ void JobDecoder::expand_dynamic(const hcl::Block& dyn, const BodyRef& parent, co
   if (const hcl::Attribute* it = c.attribute("iterator")) {
     if (it->expr->kind != hcl::ExprKind::scope_traversal ||
         !static_cast<const hcl::ScopeTraversal*>(it->expr)->steps.empty()) {
-      error("Invalid dynamic iterator name", "Dynamic iterator must be a single variable name.", it->expr->range);
+      error("Invalid dynamic iterator name", "Dynamic iterator must be a single variable name.",
+            it->expr->range);
       return;
     }
     iterator = std::string(static_cast<const hcl::ScopeTraversal*>(it->expr)->root);
@@ -108,12 +114,14 @@ void JobDecoder::expand_dynamic(const hcl::Block& dyn, const BodyRef& parent, co
   auto coll = hcl::evaluate(for_each->expr, *parent.scope, file_, diags_);
   if (!coll) return;
   if (coll->is_null()) {
-    error("Invalid dynamic for_each value", "Cannot use a null value in for_each.", for_each->expr->range);
+    error("Invalid dynamic for_each value", "Cannot use a null value in for_each.",
+          for_each->expr->range);
     return;
   }
   if (!coll->type().is_list_like() && !coll->type().is_map_like()) {
     error("Invalid dynamic for_each value",
-          "Cannot use a " + coll->type().friendly_name() + " value in for_each. An iterable collection is required.",
+          "Cannot use a " + coll->type().friendly_name() +
+              " value in for_each. An iterable collection is required.",
           for_each->expr->range);
     return;
   }
@@ -140,25 +148,28 @@ void JobDecoder::expand_dynamic(const hcl::Block& dyn, const BodyRef& parent, co
       auto lv = hcl::evaluate(labels->expr, scope, file_, diags_);
       if (!lv) return;
       if (!lv->type().is_list_like()) {
-        error("Invalid dynamic block label", "The labels argument must be a list of strings.", labels->expr->range);
+        error("Invalid dynamic block label", "The labels argument must be a list of strings.",
+              labels->expr->range);
         return;
       }
       if (lv->elements().size() != target->labels.size()) {
         error(lv->elements().size() > target->labels.size() ? "Extraneous dynamic block label"
-                                                             : "Insufficient dynamic block labels",
-              "Blocks of type \"" + std::string(type) + "\" require " + std::to_string(target->labels.size()) +
-                  " label(s).",
+                                                            : "Insufficient dynamic block labels",
+              "Blocks of type \"" + std::string(type) + "\" require " +
+                  std::to_string(target->labels.size()) + " label(s).",
               labels->expr->range);
         return;
       }
       for (const auto& l : lv->elements()) {
         if (l.is_null()) {
-          error("Invalid dynamic block label", "Cannot use a null value as a dynamic block label.", labels->expr->range);
+          error("Invalid dynamic block label", "Cannot use a null value as a dynamic block label.",
+                labels->expr->range);
           return;
         }
         auto s = hcl::convert(l, hcl::Type::string());
         if (!s.ok()) {
-          error("Invalid dynamic block label", "Cannot use this value as a dynamic block label: " + s.error + ".",
+          error("Invalid dynamic block label",
+                "Cannot use this value as a dynamic block label: " + s.error + ".",
                 labels->expr->range);
           return;
         }
@@ -205,7 +216,8 @@ std::optional<hcl::Value> JobDecoder::body_value(const BodyRef& body) {
     if (!groups.count(b->type)) order.push_back(b->type);
     groups[b->type].push_back(std::move(*v));
   }
-  for (auto type : order) entries.emplace_back(std::string(type), hcl::Value::tuple(std::move(groups[type])));
+  for (auto type : order)
+    entries.emplace_back(std::string(type), hcl::Value::tuple(std::move(groups[type])));
   if (!ok) return std::nullopt;
   return hcl::Value::object(std::move(entries));
 }

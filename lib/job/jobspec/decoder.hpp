@@ -15,7 +15,8 @@ class JobDecoder final : public HclDecoder {
  public:
   JobDecoder(const hcl::File& file, Diagnostics& diags) : file_(file), diags_(diags) {}
 
-  Content content(const BodyRef& body, const hcl::BodySchema& schema, bool partial = false) override;
+  Content content(const BodyRef& body, const hcl::BodySchema& schema,
+                  bool partial = false) override;
   std::optional<hcl::Value> evaluate(const AttrRef& a) override;
   std::optional<hcl::Value> body_value(const BodyRef& body) override;
   std::vector<AttrRef> attributes(const BodyRef& body) override;

@@ -17,7 +17,8 @@ struct ShorthandBody {
   std::optional<int64_t> weight;
 };
 
-ShorthandBody read_shorthand(HclDecoder& dec, const BodyRef& body, const std::vector<std::string_view>& string_attrs,
+ShorthandBody read_shorthand(HclDecoder& dec, const BodyRef& body,
+                             const std::vector<std::string_view>& string_attrs,
                              bool with_distinct_hosts, bool with_weight) {
   hcl::BodySchema schema;
   for (auto a : string_attrs) schema.attributes.push_back({a, false});
@@ -33,7 +34,8 @@ ShorthandBody read_shorthand(HclDecoder& dec, const BodyRef& body, const std::ve
     if (name == "distinct_hosts") {
       bool b = false;
       if (!read_bool(*v, b, err)) {
-        dec.error("Incorrect attribute value type", "Inappropriate value for attribute \"distinct_hosts\": " + err + ".",
+        dec.error("Incorrect attribute value type",
+                  "Inappropriate value for attribute \"distinct_hosts\": " + err + ".",
                   a.attr->expr->range);
         continue;
       }
@@ -41,7 +43,8 @@ ShorthandBody read_shorthand(HclDecoder& dec, const BodyRef& body, const std::ve
     } else if (name == "weight") {
       int64_t w = 0;
       if (!read_int(*v, w, err, IntRange::int64)) {
-        dec.error("Incorrect attribute value type", "Inappropriate value for attribute \"weight\": " + err + ".",
+        dec.error("Incorrect attribute value type",
+                  "Inappropriate value for attribute \"weight\": " + err + ".",
                   a.attr->expr->range);
         continue;
       }
@@ -50,7 +53,8 @@ ShorthandBody read_shorthand(HclDecoder& dec, const BodyRef& body, const std::ve
       std::string s;
       if (!read_string(*v, s, err)) {
         dec.error("Incorrect attribute value type",
-                  "Inappropriate value for attribute \"" + std::string(name) + "\": " + err + ".", a.attr->expr->range);
+                  "Inappropriate value for attribute \"" + std::string(name) + "\": " + err + ".",
+                  a.attr->expr->range);
         continue;
       }
       out.strings.emplace(std::string(name), std::move(s));
@@ -65,16 +69,18 @@ std::string get(const ShorthandBody& b, std::string_view name) {
 }
 
 void decode_constraint(HclDecoder& dec, const BodyRef& body, Constraint& c) {
-  ShorthandBody b = read_shorthand(dec, body,
-                                   {"attribute", "value", "operator", "distinct_property", "regexp", "version", "semver",
-                                    "set_contains", "set_contains_all", "set_contains_any", "is_set", "is_not_set"},
-                                   true, false);
+  ShorthandBody b = read_shorthand(
+      dec, body,
+      {"attribute", "value", "operator", "distinct_property", "regexp", "version", "semver",
+       "set_contains", "set_contains_all", "set_contains_any", "is_set", "is_not_set"},
+      true, false);
   c.ltarget = get(b, "attribute");
   c.rtarget = get(b, "value");
   c.operand = get(b, "operator");
   // Later shorthands win, in nomad's order. set_contains_all/any are accepted by nomad's schema
   // but silently dropped there; here they set the operator their name says.
-  for (std::string_view op : {"version", "semver", "regexp", "set_contains", "set_contains_all", "set_contains_any"}) {
+  for (std::string_view op :
+       {"version", "semver", "regexp", "set_contains", "set_contains_all", "set_contains_any"}) {
     std::string v = get(b, op);
     if (!v.empty()) {
       c.operand = std::string(op);
@@ -90,14 +96,16 @@ void decode_constraint(HclDecoder& dec, const BodyRef& body, Constraint& c) {
 }
 
 void decode_affinity(HclDecoder& dec, const BodyRef& body, Affinity& a) {
-  ShorthandBody b = read_shorthand(
-      dec, body, {"attribute", "value", "operator", "version", "semver", "regexp", "set_contains_any", "set_contains_all", "set_contains"},
-      false, true);
+  ShorthandBody b = read_shorthand(dec, body,
+                                   {"attribute", "value", "operator", "version", "semver", "regexp",
+                                    "set_contains_any", "set_contains_all", "set_contains"},
+                                   false, true);
   a.ltarget = get(b, "attribute");
   a.rtarget = get(b, "value");
   a.operand = get(b, "operator");
   if (b.weight) a.weight = static_cast<int8_t>(*b.weight);  // nomad converts with int8(w)
-  for (std::string_view op : {"version", "semver", "regexp", "set_contains_any", "set_contains_all", "set_contains"}) {
+  for (std::string_view op :
+       {"version", "semver", "regexp", "set_contains_any", "set_contains_all", "set_contains"}) {
     std::string v = get(b, op);
     if (!v.empty()) {
       a.operand = std::string(op);
@@ -135,7 +143,8 @@ void task_post(HclDecoder& dec, const Content& content, Task& t) {
     if (p.type.empty()) {
       p.type = type;
     } else if (p.type != type) {
-      dec.error("Invalid scaling policy type", "Invalid policy type, expected \"" + p.type + "\" but found \"" + type + "\"",
+      dec.error("Invalid scaling policy type",
+                "Invalid policy type, expected \"" + p.type + "\" but found \"" + type + "\"",
                 b->def_range);
       continue;
     }
@@ -166,13 +175,15 @@ void group_post(HclDecoder& dec, const Content& content, TaskGroup& g) {
       if (!blocks.empty()) {
         const BlockRef& b = *blocks[0];
         if (!g.scaling->max) {
-          dec.error("Missing required argument", "The argument \"max\" is required, but no definition was found.",
+          dec.error("Missing required argument",
+                    "The argument \"max\" is required, but no definition was found.",
                     Range{b.body.body->range.start, b.body.body->range.start});
         }
         if (g.scaling->type != "horizontal") {
           Range r = b.def_range;
           if (const hcl::Attribute* type = b.body.body->attribute("type")) r = type->expr->range;
-          dec.error("Invalid group scaling type", "task group scaling policy had invalid type: \"" + g.scaling->type + "\"", r);
+          dec.error("Invalid group scaling type",
+                    "task group scaling policy had invalid type: \"" + g.scaling->type + "\"", r);
         }
       }
     }

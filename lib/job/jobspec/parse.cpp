@@ -1,5 +1,6 @@
 // parse_job: a job file's top level (variables, locals, the job block), then nomad's
 // post-processing of the decoded job (jobspec2's normalizeJob).
+#include <algorithm>
 #include <filesystem>
 
 #include "decoder.hpp"
@@ -20,8 +21,10 @@ void normalize_ports(Nullable<std::vector<NetworkResource>>& networks) {
     if (!n.dynamic_ports || n.dynamic_ports->empty()) continue;
     std::vector<Port> dynamic, reserved;
     for (Port& p : *n.dynamic_ports) (p.value > 0 ? reserved : dynamic).push_back(std::move(p));
-    n.dynamic_ports = dynamic.empty() ? std::nullopt : Nullable<std::vector<Port>>(std::move(dynamic));
-    n.reserved_ports = reserved.empty() ? std::nullopt : Nullable<std::vector<Port>>(std::move(reserved));
+    n.dynamic_ports =
+        dynamic.empty() ? std::nullopt : Nullable<std::vector<Port>>(std::move(dynamic));
+    n.reserved_ports =
+        reserved.empty() ? std::nullopt : Nullable<std::vector<Port>>(std::move(reserved));
   }
 }
 
@@ -84,19 +87,22 @@ Result<Job> parse_job(std::string_view text, const std::string& filename, const 
   if (looks_like_json(text)) return from_json(text);
 
   hcl::ParsedFile parsed = hcl::parse_config(text, filename);
-  if (parsed.diagnostics.has_errors()) return Error(ErrorCode::syntax, std::move(parsed.diagnostics));
+  if (parsed.diagnostics.has_errors())
+    return Error(ErrorCode::syntax, std::move(parsed.diagnostics));
   const hcl::File& file = *parsed.file;
   Diagnostics diags = std::move(parsed.diagnostics);
 
   hcl::LibraryOptions lib;
   lib.allow_fs = opts.allow_fs;
-  lib.base_dir = !opts.base_dir.empty() ? opts.base_dir : std::filesystem::path(filename).parent_path().string();
+  lib.base_dir = !opts.base_dir.empty() ? opts.base_dir
+                                        : std::filesystem::path(filename).parent_path().string();
   if (lib.base_dir.empty()) lib.base_dir = ".";
   const hcl::FunctionTable functions = hcl::standard_library(lib);
 
   hcl::Scope root;
   root.set_functions(&functions);
-  root.set_unknown_variable([](std::string_view source) { return hcl::Value::string("${" + std::string(source) + "}"); });
+  root.set_unknown_variable(
+      [](std::string_view source) { return hcl::Value::string("${" + std::string(source) + "}"); });
 
   detail::JobDecoder dec(file, diags);
   if (sources) {
@@ -105,7 +111,8 @@ Result<Job> parse_job(std::string_view text, const std::string& filename, const 
     sources->ranges.clear();
     dec.set_source_map(&sources->ranges);
   }
-  hcl::BodySchema top_schema{{}, {{"variables", {}}, {"variable", {"name"}}, {"locals", {}}, {"job", {"name"}}}};
+  hcl::BodySchema top_schema{
+      {}, {{"variables", {}}, {"variable", {"name"}}, {"locals", {}}, {"job", {"name"}}}};
   Content top = dec.content(BodyRef{&file.body(), &root}, top_schema);
 
   detail::Variables vars;
@@ -130,6 +137,14 @@ Result<Job> parse_job(std::string_view text, const std::string& filename, const 
     normalize_job(job, jobs[0]->labels.empty() ? std::string() : jobs[0]->labels[0]);
   }
 
+  // Report in source order, whatever order the decoder met the problems in.
+  std::vector<Diagnostic> sorted(diags.begin(), diags.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    uint32_t x = a.subject ? a.subject->start.byte : 0, y = b.subject ? b.subject->start.byte : 0;
+    return x < y;
+  });
+  diags = Diagnostics();
+  for (auto& d : sorted) diags.add(std::move(d));
   file.source().annotate(diags);
   diags.append(std::move(other_sources));
   if (diags.has_errors()) return Error(ErrorCode::invalid_job, std::move(diags));

@@ -14,7 +14,8 @@
 namespace warden::job::detail {
 namespace {
 
-Diagnostic make_error(std::string summary, std::string detail, std::optional<Range> subject, std::string file = {}) {
+Diagnostic make_error(std::string summary, std::string detail, std::optional<Range> subject,
+                      std::string file = {}) {
   Diagnostic d;
   d.summary = std::move(summary);
   d.detail = std::move(detail);
@@ -53,7 +54,8 @@ void Variables::declare(JobDecoder& dec, const Content& top) {
       for (const AttrRef& a : dec.attributes(b.body)) {
         std::string name(a.attr->name);
         if (vars_.count(name)) {
-          dec.error("Duplicate variable", "Duplicate " + name + " variable definition found.", a.attr->name_range);
+          dec.error("Duplicate variable", "Duplicate " + name + " variable definition found.",
+                    a.attr->name_range);
           continue;
         }
         auto v = hcl::evaluate(a.attr->expr, *b.body.scope, dec.file(), dec.diags());
@@ -66,15 +68,18 @@ void Variables::declare(JobDecoder& dec, const Content& top) {
     if (b.type != "variable") continue;
     std::string name = b.labels.empty() ? std::string() : b.labels[0];
     if (vars_.count(name)) {
-      dec.error("Duplicate variable", "Duplicate " + name + " variable definition found.", b.def_range);
+      dec.error("Duplicate variable", "Duplicate " + name + " variable definition found.",
+                b.def_range);
       continue;
     }
     if (!valid_identifier(name)) {
       dec.error("Invalid variable name",
-                "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.",
+                "A name must start with a letter or underscore and may contain only letters, "
+                "digits, underscores, and dashes.",
                 b.label_ranges.empty() ? b.def_range : b.label_ranges[0]);
     }
-    hcl::BodySchema schema{{{"description", false}, {"default", false}, {"type", false}}, {{"validation", {}}}};
+    hcl::BodySchema schema{{{"description", false}, {"default", false}, {"type", false}},
+                           {{"validation", {}}}};
     Content c = dec.content(b.body, schema);
     Variable var{name, std::nullopt, b.def_range, {}, {}};
     if (const AttrRef* t = c.attribute("type")) {
@@ -90,7 +95,8 @@ void Variables::declare(JobDecoder& dec, const Content& top) {
           auto conv = hcl::convert(value, *var.type);
           if (!conv.ok()) {
             dec.error("Invalid default value for variable",
-                      "This default value is not compatible with the variable's type constraint: " + conv.error + ".",
+                      "This default value is not compatible with the variable's type constraint: " +
+                          conv.error + ".",
                       d->attr->expr->range);
           } else {
             value = conv.value;
@@ -114,12 +120,14 @@ void Variables::declare(JobDecoder& dec, const Content& top) {
           continue;
         }
         dec.error("Invalid reference in variable validation",
-                  "The condition for variable \"" + name + "\" can only refer to the variable itself, using var." + name + ".",
+                  "The condition for variable \"" + name +
+                      "\" can only refer to the variable itself, using var." + name + ".",
                   ref.range);
       }
       if (good < 1) {
         dec.error("Invalid variable validation condition",
-                  "The condition for variable \"" + name + "\" must refer to var." + name + " in order to test incoming values.",
+                  "The condition for variable \"" + name + "\" must refer to var." + name +
+                      " in order to test incoming values.",
                   cond->attr->expr->range);
       }
       auto m = hcl::evaluate(msg->attr->expr, no_vars, dec.file(), dec.diags());
@@ -127,11 +135,14 @@ void Variables::declare(JobDecoder& dec, const Content& top) {
       auto ms = hcl::convert(*m, hcl::Type::string());
       std::string text = ms.ok() && !ms.value.is_null() ? ms.value.as_string() : std::string();
       if (text.empty()) {
-        dec.error("Invalid validation error message", "An empty string is not a valid nor useful error message.",
+        dec.error("Invalid validation error message",
+                  "An empty string is not a valid nor useful error message.",
                   msg->attr->expr->range);
       } else if (!looks_like_sentences(text)) {
         dec.error("Invalid validation error message",
-                  "Validation error message must be at least one full sentence starting with an uppercase letter ( if the alphabet permits it ) and ending with a period or question mark.",
+                  "Validation error message must be at least one full sentence starting with an "
+                  "uppercase letter ( if the alphabet permits it ) and ending with a period or "
+                  "question mark.",
                   msg->attr->expr->range);
       }
       var.validations.push_back({cond->attr->expr, text, vb->def_range});
@@ -140,15 +151,16 @@ void Variables::declare(JobDecoder& dec, const Content& top) {
   }
 }
 
-void Variables::assign_value(Variable& v, hcl::Value value, const std::string& from, Range range, Diagnostics& diags,
-                             const std::string& source_name) {
+void Variables::assign_value(Variable& v, hcl::Value value, const std::string& from, Range range,
+                             Diagnostics& diags, const std::string& source_name) {
   if (v.type) {
     auto conv = hcl::convert(value, *v.type);
     if (!conv.ok()) {
-      diags.add(make_error("Invalid value for variable",
-                           "The value for " + v.name + " is not compatible with the variable's type constraint: " +
-                               conv.error + ".",
-                           range, source_name));
+      diags.add(make_error(
+          "Invalid value for variable",
+          "The value for " + v.name +
+              " is not compatible with the variable's type constraint: " + conv.error + ".",
+          range, source_name));
       return;
     }
     value = conv.value;
@@ -158,11 +170,13 @@ void Variables::assign_value(Variable& v, hcl::Value value, const std::string& f
 
 // Values given as text (environment, -var): taken literally for string and number variables
 // and for variables without a type; read as an HCL expression otherwise.
-void Variables::assign_text(const std::string& name, const std::string& text, const std::string& from,
-                            const std::string& source_name, Diagnostics& diags) {
+void Variables::assign_text(const std::string& name, const std::string& text,
+                            const std::string& from, const std::string& source_name,
+                            Diagnostics& diags) {
   auto it = vars_.find(name);
   Variable& v = it->second;
-  bool literal = !v.type || v.type->kind() == hcl::Type::Kind::string || v.type->kind() == hcl::Type::Kind::number;
+  bool literal = !v.type || v.type->kind() == hcl::Type::Kind::string ||
+                 v.type->kind() == hcl::Type::Kind::number;
   if (literal) {
     assign_value(v, hcl::Value::string(text), from, Range{}, diags, source_name);
     return;
@@ -196,7 +210,8 @@ void Variables::assign(const ParseOptions& opts, Diagnostics& diags) {
   for (const std::string& path : opts.var_files) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      diags.add(make_error("Failed to read file", "failed to read \"" + path + "\"", std::nullopt, path));
+      diags.add(
+          make_error("Failed to read file", "failed to read \"" + path + "\"", std::nullopt, path));
       continue;
     }
     std::stringstream ss;
@@ -207,8 +222,9 @@ void Variables::assign(const ParseOptions& opts, Diagnostics& diags) {
       std::string err;
       auto obj = json_to_value(text, err);
       if (!obj || !obj->type().is_map_like()) {
-        diags.add(make_error("Invalid variable file", "The JSON variable file must hold an object" +
-                                                          (err.empty() ? std::string(".") : ": " + err + "."),
+        diags.add(make_error("Invalid variable file",
+                             "The JSON variable file must hold an object" +
+                                 (err.empty() ? std::string(".") : ": " + err + "."),
                              std::nullopt, path));
         continue;
       }
@@ -216,7 +232,9 @@ void Variables::assign(const ParseOptions& opts, Diagnostics& diags) {
         auto it = vars_.find(name);
         if (it == vars_.end()) {
           Diagnostic d = make_error("Undefined variable",
-                                    "A \"" + name + "\" variable was set but was not found in known variables. To declare variable \"" +
+                                    "A \"" + name +
+                                        "\" variable was set but was not found in known variables. "
+                                        "To declare variable \"" +
                                         name + "\", place this block in your job files",
                                     std::nullopt, path);
           d.severity = undefined;
@@ -238,11 +256,15 @@ void Variables::assign(const ParseOptions& opts, Diagnostics& diags) {
       if (b->type != "variable") continue;
       declared_here = true;
       std::string name = b->labels.empty() ? std::string() : std::string(b->labels[0]);
-      file_diags.add(make_error("Variable declaration in a .var file",
-                                "A .var file is used to assign values to variables that have already been declared in job files, not to declare new variables. To declare variable \"" +
-                                    name + "\", place this block in one of your job files\n\nTo set a value for this variable in " +
-                                    path + ", use the definition syntax instead:\n    " + name + " = <value>",
-                                b->type_range));
+      file_diags.add(
+          make_error("Variable declaration in a .var file",
+                     "A .var file is used to assign values to variables that have already been "
+                     "declared in job files, not to declare new variables. To declare variable \"" +
+                         name +
+                         "\", place this block in one of your job files\n\nTo set a value for this "
+                         "variable in " +
+                         path + ", use the definition syntax instead:\n    " + name + " = <value>",
+                     b->type_range));
     }
     if (!declared_here) {
       for (const hcl::Attribute* a : hcl::just_attributes(parsed.file->body(), file_diags)) {
@@ -250,7 +272,9 @@ void Variables::assign(const ParseOptions& opts, Diagnostics& diags) {
         auto it = vars_.find(name);
         if (it == vars_.end()) {
           Diagnostic d = make_error("Undefined variable",
-                                    "A \"" + name + "\" variable was set but was not found in known variables. To declare variable \"" +
+                                    "A \"" + name +
+                                        "\" variable was set but was not found in known variables. "
+                                        "To declare variable \"" +
                                         name + "\", place this block in your job files",
                                     a->range);
           d.severity = undefined;
@@ -270,7 +294,9 @@ void Variables::assign(const ParseOptions& opts, Diagnostics& diags) {
   for (const auto& [name, text] : opts.variables) {
     if (!vars_.count(name)) {
       Diagnostic d = make_error("Undefined -var variable",
-                                "A \"" + name + "\" variable was passed in the command line but was not found in known variables. To declare variable \"" +
+                                "A \"" + name +
+                                    "\" variable was passed in the command line but was not found "
+                                    "in known variables. To declare variable \"" +
                                     name + "\", place this block in your job file",
                                 std::nullopt);
       d.severity = undefined;
@@ -286,7 +312,9 @@ hcl::Value Variables::values(JobDecoder& dec) {
   for (auto& [name, v] : vars_) {
     if (v.values.empty()) {
       dec.error("Unset variable \"" + name + "\"",
-                "A used variable must be set or have a default value; see https://developer.hashicorp.com/nomad/docs/job-specification/hcl2/variables for details.",
+                "A used variable must be set or have a default value; see "
+                "https://developer.hashicorp.com/nomad/docs/job-specification/hcl2/variables for "
+                "details.",
                 v.range);
       out.emplace_back(name, hcl::Value::null(v.type.value_or(hcl::Type::dynamic())));
       continue;
@@ -301,12 +329,14 @@ hcl::Value Variables::values(JobDecoder& dec) {
       if (!result) continue;
       if (result->is_null()) {
         dec.error("Invalid variable validation result",
-                  "Validation condition expression must return either true or false, not null.", val.condition->range);
+                  "Validation condition expression must return either true or false, not null.",
+                  val.condition->range);
         continue;
       }
       auto b = hcl::convert(*result, hcl::Type::boolean());
       if (!b.ok()) {
-        dec.error("Invalid variable validation result", "Invalid validation condition result value: " + b.error + ".",
+        dec.error("Invalid variable validation result",
+                  "Invalid validation condition result value: " + b.error + ".",
                   val.condition->range);
         continue;
       }
@@ -330,13 +360,15 @@ hcl::Value Variables::locals(JobDecoder& dec, const Content& top, const hcl::Sco
     for (const AttrRef& a : dec.attributes(b.body)) {
       std::string name(a.attr->name);
       if (defs.count(name)) {
-        dec.error("Duplicate value in locals", "Duplicate " + name + " definition found.", a.attr->name_range);
+        dec.error("Duplicate value in locals", "Duplicate " + name + " definition found.",
+                  a.attr->name_range);
         continue;
       }
       defs.emplace(name, a);
     }
   }
-  // Evaluate in dependency order: a local may refer to locals defined after it; a cycle is an error.
+  // Evaluate in dependency order: a local may refer to locals defined after it; a cycle is an
+  // error.
   std::map<std::string, hcl::Value, std::less<>> done;
   std::set<std::string, std::less<>> failed;
   std::vector<std::string> stack;
@@ -348,7 +380,8 @@ hcl::Value Variables::locals(JobDecoder& dec, const Content& top, const hcl::Sco
       std::string chain;
       for (auto c = it; c != stack.end(); ++c) chain += "local." + *c + " -> ";
       chain += "local." + name;
-      dec.error("Cycle in local values", "The local values refer to each other in a cycle: " + chain + ".",
+      dec.error("Cycle in local values",
+                "The local values refer to each other in a cycle: " + chain + ".",
                 defs.at(name).attr->name_range);
       for (auto c = it; c != stack.end(); ++c) failed.insert(*c);
       return;

@@ -45,8 +45,8 @@ class Variables {
 
   void assign_text(const std::string& name, const std::string& text, const std::string& from,
                    const std::string& source_name, Diagnostics& diags);
-  void assign_value(Variable& v, hcl::Value value, const std::string& from, Range range, Diagnostics& diags,
-                    const std::string& source_name);
+  void assign_value(Variable& v, hcl::Value value, const std::string& from, Range range,
+                    Diagnostics& diags, const std::string& source_name);
 
   std::map<std::string, Variable, std::less<>> vars_;
   std::vector<std::unique_ptr<hcl::File>> sources_;  // var files and -var expressions, kept alive

@@ -20,12 +20,15 @@ Result<Job> from_json(std::string_view json) {
   std::string err;
   auto root = detail::json_to_value(json, err);
   if (!root) return Error(ErrorCode::syntax, "invalid JSON: " + err);
-  if (!root->type().is_map_like()) return Error(ErrorCode::invalid_job, "a job must be a JSON object");
+  if (!root->type().is_map_like())
+    return Error(ErrorCode::invalid_job, "a job must be a JSON object");
   const hcl::Value* body = &*root;
   // The {"Job": {...}} envelope of nomad's register request, if present.
-  if (const hcl::Value* inner = root->get("Job"); inner && inner->type().is_map_like()) body = inner;
+  if (const hcl::Value* inner = root->get("Job"); inner && inner->type().is_map_like())
+    body = inner;
   Job job;
-  if (!detail::desc<Job>().read_json(*body, job, err)) return Error(ErrorCode::invalid_job, "job JSON: " + err);
+  if (!detail::desc<Job>().read_json(*body, job, err))
+    return Error(ErrorCode::invalid_job, "job JSON: " + err);
   return job;
 }
 

@@ -57,9 +57,10 @@ bool empty(const UpdateStrategy& u) {
   auto zero_d = [](const Nullable<Duration>& d) { return !d || d->count() == 0; };
   auto zero_i = [](const Nullable<int64_t>& i) { return !i || *i == 0; };
   auto zero_b = [](const Nullable<bool>& b) { return !b || !*b; };
-  return zero_d(u.stagger) && zero_i(u.max_parallel) && (!u.health_check || u.health_check->empty()) &&
-         zero_d(u.min_healthy_time) && zero_d(u.healthy_deadline) && zero_d(u.progress_deadline) &&
-         zero_i(u.canary) && zero_b(u.auto_revert) && zero_b(u.auto_promote);
+  return zero_d(u.stagger) && zero_i(u.max_parallel) &&
+         (!u.health_check || u.health_check->empty()) && zero_d(u.min_healthy_time) &&
+         zero_d(u.healthy_deadline) && zero_d(u.progress_deadline) && zero_i(u.canary) &&
+         zero_b(u.auto_revert) && zero_b(u.auto_promote);
 }
 
 ReschedulePolicy default_reschedule(const std::string& type) {
@@ -167,10 +168,13 @@ Resources default_resources() {
   return r;
 }
 
-void canonicalize(CheckRestart& c) { set_default(c.grace, seconds(1)); }
+void canonicalize(CheckRestart& c) {
+  set_default(c.grace, seconds(1));
+}
 
 // CheckRestart.Merge: the service's settings, overridden by the check's own.
-Nullable<CheckRestart> merge(const Nullable<CheckRestart>& service, const Nullable<CheckRestart>& check) {
+Nullable<CheckRestart> merge(const Nullable<CheckRestart>& service,
+                             const Nullable<CheckRestart>& check) {
   if (!service) return check;
   CheckRestart out = *service;
   if (!check) return out;
@@ -228,7 +232,8 @@ void canonicalize(ConsulConnect& c) {
     if (c.gateway->proxy) {
       set_default(c.gateway->proxy->connect_timeout, seconds(5));
       empty_to_null(c.gateway->proxy->envoy_gateway_bind_addresses);
-      if (c.gateway->proxy->config && c.gateway->proxy->config->length() == 0) c.gateway->proxy->config.reset();
+      if (c.gateway->proxy->config && c.gateway->proxy->config->length() == 0)
+        c.gateway->proxy->config.reset();
     }
     if (c.gateway->ingress) {
       empty_to_null(c.gateway->ingress->listeners);
@@ -280,7 +285,9 @@ void canonicalize(TaskArtifact& a) {
   empty_to_null(a.getter_headers);
   if (!a.relative_dest) {
     if (*a.getter_mode == "file") {
-      a.relative_dest = (std::filesystem::path("local") / std::filesystem::path(*a.getter_source).filename()).string();
+      a.relative_dest =
+          (std::filesystem::path("local") / std::filesystem::path(*a.getter_source).filename())
+              .string();
     } else {
       a.relative_dest = "local/";
     }
@@ -295,7 +302,8 @@ void canonicalize(Template& t) {
   if (!t.change_signal) {
     t.change_signal = *t.change_mode == "signal" ? "SIGHUP" : "";
   } else {
-    for (char& c : *t.change_signal) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char& c : *t.change_signal)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   if (t.change_script) {
     set_default(t.change_script->command, "");
@@ -361,8 +369,10 @@ void canonicalize(Task& t, const TaskGroup& g, const Job& job) {
   }
   if (t.csi_plugin_config) {
     if (t.csi_plugin_config->mount_dir.empty()) t.csi_plugin_config->mount_dir = "/csi";
-    if (t.csi_plugin_config->stage_publish_base_dir.empty()) t.csi_plugin_config->stage_publish_base_dir = "/local/csi";
-    if (t.csi_plugin_config->health_timeout.count() == 0) t.csi_plugin_config->health_timeout = seconds(30);
+    if (t.csi_plugin_config->stage_publish_base_dir.empty())
+      t.csi_plugin_config->stage_publish_base_dir = "/local/csi";
+    if (t.csi_plugin_config->health_timeout.count() == 0)
+      t.csi_plugin_config->health_timeout = seconds(30);
   }
   if (!t.restart_policy) {
     t.restart_policy = g.restart_policy;
@@ -387,7 +397,8 @@ void canonicalize(TaskGroup& g, const Job& job) {
   set_default(g.ephemeral_disk->migrate, false);
   set_default(g.ephemeral_disk->size_mb, 300);
   if (g.consul) {
-    if (g.consul->namespace_.empty() && job.consul_namespace) g.consul->namespace_ = *job.consul_namespace;
+    if (g.consul->namespace_.empty() && job.consul_namespace)
+      g.consul->namespace_ = *job.consul_namespace;
     if (g.consul->cluster.empty()) g.consul->cluster = "default";
   }
 
@@ -407,7 +418,8 @@ void canonicalize(TaskGroup& g, const Job& job) {
   } else if (job.reschedule) {
     g.reschedule_policy = job.reschedule;
   }
-  if (!g.reschedule_policy && type != "sysbatch" && type != "system") g.reschedule_policy = default_reschedule(type);
+  if (!g.reschedule_policy && type != "sysbatch" && type != "system")
+    g.reschedule_policy = default_reschedule(type);
   if (g.reschedule_policy) {
     ReschedulePolicy d = default_reschedule(type);
     merge(d, *g.reschedule_policy);

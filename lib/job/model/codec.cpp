@@ -72,7 +72,8 @@ bool read_duration(const hcl::Value& v, Duration& out, std::string& err) {
     return true;
   }
   if (v.type().kind() != hcl::Type::Kind::number) {
-    err = "expected a duration string (like \"30s\") or a number of nanoseconds, found " + v.type().friendly_name();
+    err = "expected a duration string (like \"30s\") or a number of nanoseconds, found " +
+          v.type().friendly_name();
     return false;
   }
   int64_t ns = 0;
@@ -94,7 +95,9 @@ bool read_bytes(const hcl::Value& v, Bytes& out, std::string& err) {
   return true;
 }
 
-void write_bytes(JsonWriter& w, const Bytes& b) { w.string(base64_encode(b.data)); }
+void write_bytes(JsonWriter& w, const Bytes& b) {
+  w.string(base64_encode(b.data));
+}
 
 void write_opaque(JsonWriter& w, const hcl::Value& v) {
   if (v.is_null()) {
@@ -102,8 +105,12 @@ void write_opaque(JsonWriter& w, const hcl::Value& v) {
     return;
   }
   switch (v.type().kind()) {
-    case hcl::Type::Kind::string: w.string(v.as_string()); return;
-    case hcl::Type::Kind::boolean: w.boolean(v.as_bool()); return;
+    case hcl::Type::Kind::string:
+      w.string(v.as_string());
+      return;
+    case hcl::Type::Kind::boolean:
+      w.boolean(v.as_bool());
+      return;
     case hcl::Type::Kind::number: {
       const hcl::Number& n = v.as_number();
       if (auto i = n.to_int64()) {
@@ -113,12 +120,15 @@ void write_opaque(JsonWriter& w, const hcl::Value& v) {
       }
       return;
     }
-    case hcl::Type::Kind::list: case hcl::Type::Kind::set: case hcl::Type::Kind::tuple:
+    case hcl::Type::Kind::list:
+    case hcl::Type::Kind::set:
+    case hcl::Type::Kind::tuple:
       w.begin_array();
       for (const auto& e : v.elements()) write_opaque(w, e);
       w.end_array();
       return;
-    case hcl::Type::Kind::map: case hcl::Type::Kind::object:
+    case hcl::Type::Kind::map:
+    case hcl::Type::Kind::object:
       w.begin_object();
       for (const auto& [k, e] : v.entries()) {
         w.key(k);
@@ -126,7 +136,9 @@ void write_opaque(JsonWriter& w, const hcl::Value& v) {
       }
       w.end_object();
       return;
-    case hcl::Type::Kind::dynamic: w.null(); return;
+    case hcl::Type::Kind::dynamic:
+      w.null();
+      return;
   }
 }
 

@@ -24,13 +24,13 @@ namespace warden::job::detail {
 // ---- how a field appears in HCL -------------------------------------------------------------
 
 enum class Hcl : uint8_t {
-  none,            // not settable from HCL (server-side fields)
-  attr,            // optional attribute
-  required,        // required attribute
-  block,           // nested block(s)
-  block_or_attr,   // a map written as a block or as an attribute (nomad's meta and env)
-  label,           // the block's label
-  custom,          // decoded by the struct's hooks
+  none,           // not settable from HCL (server-side fields)
+  attr,           // optional attribute
+  required,       // required attribute
+  block,          // nested block(s)
+  block_or_attr,  // a map written as a block or as an attribute (nomad's meta and env)
+  label,          // the block's label
+  custom,         // decoded by the struct's hooks
 };
 
 // Go integer types, for range checks (all are int64_t in C++).
@@ -85,7 +85,8 @@ class HclDecoder {
   virtual ~HclDecoder() = default;
   // The attributes and blocks of a body that the schema allows, with `dynamic` blocks expanded;
   // anything else is reported (unless partial).
-  virtual Content content(const BodyRef& body, const hcl::BodySchema& schema, bool partial = false) = 0;
+  virtual Content content(const BodyRef& body, const hcl::BodySchema& schema,
+                          bool partial = false) = 0;
   virtual std::optional<hcl::Value> evaluate(const AttrRef& a) = 0;
   // A body read as a free-form object, the way nomad reads a driver's `config`: attributes
   // holding objects and nested blocks become lists of objects, labels become nested keys.
@@ -162,24 +163,36 @@ struct is_described : std::false_type {};
 // The bounds of a Go integer type, and the error gocty gives for a value outside them.
 inline std::string int_range_error(IntRange r) {
   switch (r) {
-    case IntRange::int8: return "value must be a whole number, between -128 and 127";
-    case IntRange::uint8: return "value must be a whole number, between 0 and 255";
-    case IntRange::uint16: return "value must be a whole number, between 0 and 65535";
-    case IntRange::uint32: return "value must be a whole number, between 0 and 4294967295";
-    case IntRange::uint64: return "value must be a whole number, between 0 and 18446744073709551615";
-    case IntRange::int64: break;
+    case IntRange::int8:
+      return "value must be a whole number, between -128 and 127";
+    case IntRange::uint8:
+      return "value must be a whole number, between 0 and 255";
+    case IntRange::uint16:
+      return "value must be a whole number, between 0 and 65535";
+    case IntRange::uint32:
+      return "value must be a whole number, between 0 and 4294967295";
+    case IntRange::uint64:
+      return "value must be a whole number, between 0 and 18446744073709551615";
+    case IntRange::int64:
+      break;
   }
   return "value must be a whole number, between -9223372036854775808 and 9223372036854775807";
 }
 
 inline bool int_in_range(int64_t v, IntRange r) {
   switch (r) {
-    case IntRange::int8: return v >= -128 && v <= 127;
-    case IntRange::uint8: return v >= 0 && v <= 255;
-    case IntRange::uint16: return v >= 0 && v <= 65535;
-    case IntRange::uint32: return v >= 0 && v <= 4294967295LL;
-    case IntRange::uint64: return v >= 0;
-    case IntRange::int64: return true;
+    case IntRange::int8:
+      return v >= -128 && v <= 127;
+    case IntRange::uint8:
+      return v >= 0 && v <= 255;
+    case IntRange::uint16:
+      return v >= 0 && v <= 65535;
+    case IntRange::uint32:
+      return v >= 0 && v <= 4294967295LL;
+    case IntRange::uint64:
+      return v >= 0;
+    case IntRange::int64:
+      return true;
   }
   return true;
 }
@@ -198,35 +211,45 @@ void write_opaque(JsonWriter& w, const hcl::Value& v);
 template <>
 struct Codec<std::string> {
   static void write(JsonWriter& w, const std::string& s) { w.string(s); }
-  static bool read(const hcl::Value& v, std::string& out, std::string& err, IntRange) { return read_string(v, out, err); }
+  static bool read(const hcl::Value& v, std::string& out, std::string& err, IntRange) {
+    return read_string(v, out, err);
+  }
   static bool empty(const std::string& s) { return s.empty(); }
 };
 
 template <>
 struct Codec<int64_t> {
   static void write(JsonWriter& w, int64_t i) { w.integer(i); }
-  static bool read(const hcl::Value& v, int64_t& out, std::string& err, IntRange r) { return read_int(v, out, err, r); }
+  static bool read(const hcl::Value& v, int64_t& out, std::string& err, IntRange r) {
+    return read_int(v, out, err, r);
+  }
   static bool empty(int64_t i) { return i == 0; }
 };
 
 template <>
 struct Codec<bool> {
   static void write(JsonWriter& w, bool b) { w.boolean(b); }
-  static bool read(const hcl::Value& v, bool& out, std::string& err, IntRange) { return read_bool(v, out, err); }
+  static bool read(const hcl::Value& v, bool& out, std::string& err, IntRange) {
+    return read_bool(v, out, err);
+  }
   static bool empty(bool b) { return !b; }
 };
 
 template <>
 struct Codec<Duration> {
   static void write(JsonWriter& w, Duration d) { w.integer(d.count()); }
-  static bool read(const hcl::Value& v, Duration& out, std::string& err, IntRange) { return read_duration(v, out, err); }
+  static bool read(const hcl::Value& v, Duration& out, std::string& err, IntRange) {
+    return read_duration(v, out, err);
+  }
   static bool empty(Duration d) { return d.count() == 0; }
 };
 
 template <>
 struct Codec<Bytes> {
   static void write(JsonWriter& w, const Bytes& b) { write_bytes(w, b); }
-  static bool read(const hcl::Value& v, Bytes& out, std::string& err, IntRange) { return read_bytes(v, out, err); }
+  static bool read(const hcl::Value& v, Bytes& out, std::string& err, IntRange) {
+    return read_bytes(v, out, err);
+  }
   static bool empty(const Bytes& b) { return b.data.empty(); }
 };
 
@@ -305,7 +328,8 @@ struct Codec<std::map<std::string, X>> {
     }
     w.end_object();
   }
-  static bool read(const hcl::Value& v, std::map<std::string, X>& out, std::string& err, IntRange r) {
+  static bool read(const hcl::Value& v, std::map<std::string, X>& out, std::string& err,
+                   IntRange r) {
     if (v.is_null()) return true;
     if (!v.type().is_map_like()) {
       err = "map required";
@@ -328,7 +352,9 @@ struct Codec<std::map<std::string, X>> {
 template <class S>
 struct Codec<S, std::enable_if_t<is_described<S>::value>> {
   static void write(JsonWriter& w, const S& s) { desc<S>().write_json(w, s); }
-  static bool read(const hcl::Value& v, S& out, std::string& err, IntRange) { return desc<S>().read_json(v, out, err); }
+  static bool read(const hcl::Value& v, S& out, std::string& err, IntRange) {
+    return desc<S>().read_json(v, out, err);
+  }
   static bool empty(const S&) { return false; }
 };
 
@@ -348,7 +374,8 @@ struct FieldBase {
   virtual bool empty(const T& obj) const = 0;
   virtual bool read_json(const hcl::Value& v, T& obj, std::string& err) const = 0;
   virtual void read_attr(HclDecoder& dec, const AttrRef& a, T& obj) const = 0;
-  virtual void read_blocks(HclDecoder& dec, const std::vector<const BlockRef*>& blocks, T& obj) const = 0;
+  virtual void read_blocks(HclDecoder& dec, const std::vector<const BlockRef*>& blocks,
+                           T& obj) const = 0;
   virtual void set_label(const std::string& label, T& obj) const = 0;
   // The labels a block of this field's struct type carries, for the parent's schema.
   virtual std::vector<std::string_view> block_labels() const = 0;
@@ -383,7 +410,8 @@ std::vector<std::string_view> struct_labels() {
   return out;
 }
 
-inline void duplicate_block(HclDecoder& dec, std::string_view type, const BlockRef& first, const BlockRef& again) {
+inline void duplicate_block(HclDecoder& dec, std::string_view type, const BlockRef& first,
+                            const BlockRef& again) {
   dec.error("Duplicate " + std::string(type) + " block",
             "Only one " + std::string(type) + " block is allowed. Another was defined at line " +
                 std::to_string(first.def_range.start.line) + ".",
@@ -393,8 +421,8 @@ inline void duplicate_block(HclDecoder& dec, std::string_view type, const BlockR
 // A single optional block: `update { ... }`.
 template <class S>
 struct BlockCodec<std::optional<S>, std::enable_if_t<is_described<S>::value>> {
-  static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks, std::optional<S>& out,
-                   std::string_view type) {
+  static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks,
+                   std::optional<S>& out, std::string_view type) {
     if (blocks.empty()) return;
     for (size_t i = 1; i < blocks.size(); ++i) duplicate_block(dec, type, *blocks[0], *blocks[i]);
     S s{};
@@ -407,8 +435,8 @@ struct BlockCodec<std::optional<S>, std::enable_if_t<is_described<S>::value>> {
 // Repeated blocks: `group "a" { ... } group "b" { ... }`.
 template <class S>
 struct BlockCodec<std::optional<std::vector<S>>, std::enable_if_t<is_described<S>::value>> {
-  static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks, std::optional<std::vector<S>>& out,
-                   std::string_view) {
+  static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks,
+                   std::optional<std::vector<S>>& out, std::string_view) {
     if (blocks.empty()) return;
     out.emplace();
     for (const BlockRef* b : blocks) {
@@ -423,7 +451,8 @@ struct BlockCodec<std::optional<std::vector<S>>, std::enable_if_t<is_described<S
 
 // Labeled blocks keyed by their label: `volume "data" { ... }`.
 template <class S>
-struct BlockCodec<std::optional<std::map<std::string, S>>, std::enable_if_t<is_described<S>::value>> {
+struct BlockCodec<std::optional<std::map<std::string, S>>,
+                  std::enable_if_t<is_described<S>::value>> {
   static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks,
                    std::optional<std::map<std::string, S>>& out, std::string_view type) {
     if (blocks.empty()) return;
@@ -447,7 +476,8 @@ struct BlockCodec<std::optional<std::map<std::string, S>>, std::enable_if_t<is_d
 
 // Blocks that hold only attributes: `meta { ... }`, `env { ... }`, check `header { ... }`.
 template <class X>
-struct BlockCodec<std::optional<std::map<std::string, X>>, std::enable_if_t<!is_described<X>::value>> {
+struct BlockCodec<std::optional<std::map<std::string, X>>,
+                  std::enable_if_t<!is_described<X>::value>> {
   static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks,
                    std::optional<std::map<std::string, X>>& out, std::string_view type) {
     if (blocks.empty()) return;
@@ -455,7 +485,8 @@ struct BlockCodec<std::optional<std::map<std::string, X>>, std::enable_if_t<!is_
     out.emplace();
     for (const AttrRef& a : dec.attributes(blocks[0]->body)) {
       X x{};
-      if (attr_value(dec, a, x, IntRange::int64)) out->emplace(std::string(a.attr->name), std::move(x));
+      if (attr_value(dec, a, x, IntRange::int64))
+        out->emplace(std::string(a.attr->name), std::move(x));
     }
   }
   static std::vector<std::string_view> labels() { return {}; }
@@ -464,8 +495,8 @@ struct BlockCodec<std::optional<std::map<std::string, X>>, std::enable_if_t<!is_
 // Free-form blocks: a driver's `config { ... }`, a scaling `policy { ... }`.
 template <>
 struct BlockCodec<std::optional<Opaque>> {
-  static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks, std::optional<Opaque>& out,
-                   std::string_view type) {
+  static void read(HclDecoder& dec, const std::vector<const BlockRef*>& blocks,
+                   std::optional<Opaque>& out, std::string_view type) {
     if (blocks.empty()) return;
     for (size_t i = 1; i < blocks.size(); ++i) duplicate_block(dec, type, *blocks[0], *blocks[i]);
     if (auto v = dec.body_value(blocks[0]->body)) out = std::move(*v);
@@ -477,7 +508,8 @@ template <class T, class M>
 struct Field final : FieldBase<T> {
   M T::*member;
 
-  Field(M T::*m, std::string_view go, Hcl kind, std::string_view hcl) : FieldBase<T>(go, kind, hcl), member(m) {}
+  Field(M T::*m, std::string_view go, Hcl kind, std::string_view hcl)
+      : FieldBase<T>(go, kind, hcl), member(m) {}
 
   void write_json(JsonWriter& w, const T& obj) const override { Codec<M>::write(w, obj.*member); }
   bool empty(const T& obj) const override { return Codec<M>::empty(obj.*member); }
@@ -491,7 +523,8 @@ struct Field final : FieldBase<T> {
   void read_attr(HclDecoder& dec, const AttrRef& a, T& obj) const override {
     attr_value(dec, a, obj.*member, this->range);
   }
-  void read_blocks(HclDecoder& dec, const std::vector<const BlockRef*>& blocks, T& obj) const override {
+  void read_blocks(HclDecoder& dec, const std::vector<const BlockRef*>& blocks,
+                   T& obj) const override {
     BlockCodec<M>::read(dec, blocks, obj.*member, this->hcl);
   }
   void set_label(const std::string& label, T& obj) const override {
@@ -509,13 +542,15 @@ std::unique_ptr<FieldBase<T>> field(M T::*m, std::string_view go, Hcl kind, std:
   return std::make_unique<Field<T, M>>(m, go, kind, hcl);
 }
 template <class T, class M>
-std::unique_ptr<FieldBase<T>> field(M T::*m, std::string_view go, Hcl kind, std::string_view hcl, IntRange r) {
+std::unique_ptr<FieldBase<T>> field(M T::*m, std::string_view go, Hcl kind, std::string_view hcl,
+                                    IntRange r) {
   auto f = std::make_unique<Field<T, M>>(m, go, kind, hcl);
   f->range = r;
   return f;
 }
 template <class T, class M>
-std::unique_ptr<FieldBase<T>> field(M T::*m, std::string_view go, Hcl kind, std::string_view hcl, OmitEmpty) {
+std::unique_ptr<FieldBase<T>> field(M T::*m, std::string_view go, Hcl kind, std::string_view hcl,
+                                    OmitEmpty) {
   auto f = std::make_unique<Field<T, M>>(m, go, kind, hcl);
   f->omitempty = true;
   return f;
@@ -541,21 +576,29 @@ struct StructDesc {
   std::vector<std::unique_ptr<FieldBase<T>>> fields;
   hcl::BodySchema schema;  // attributes and blocks of the HCL body
 
-  StructDesc(std::string_view n, std::vector<std::unique_ptr<FieldBase<T>>> fs) : name(n), fields(std::move(fs)) {
+  StructDesc(std::string_view n, std::vector<std::unique_ptr<FieldBase<T>>> fs)
+      : name(n), fields(std::move(fs)) {
     build_schema();
   }
 
   void build_schema() {
     for (const auto& f : fields) {
       switch (f->kind) {
-        case Hcl::attr: schema.attributes.push_back({f->hcl, false}); break;
-        case Hcl::required: schema.attributes.push_back({f->hcl, true}); break;
-        case Hcl::block: schema.blocks.push_back({f->hcl, f->block_labels()}); break;
+        case Hcl::attr:
+          schema.attributes.push_back({f->hcl, false});
+          break;
+        case Hcl::required:
+          schema.attributes.push_back({f->hcl, true});
+          break;
+        case Hcl::block:
+          schema.blocks.push_back({f->hcl, f->block_labels()});
+          break;
         case Hcl::block_or_attr:
           schema.attributes.push_back({f->hcl, false});
           schema.blocks.push_back({f->hcl, {}});
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -638,10 +681,12 @@ void decode_struct(HclDecoder& dec, const BlockRef& block, S& out) {
         const AttrRef* a = content.attribute(f->hcl);
         auto blocks = content.blocks_of(f->hcl);
         if (a && !blocks.empty()) {
-          dec.error("Duplicate " + std::string(f->hcl) + " block",
-                    std::string(f->hcl) + " may not be defined more than once. Another definition is defined at line " +
-                        std::to_string(a->attr->range.start.line) + ".",
-                    blocks[0]->def_range);
+          dec.error(
+              "Duplicate " + std::string(f->hcl) + " block",
+              std::string(f->hcl) +
+                  " may not be defined more than once. Another definition is defined at line " +
+                  std::to_string(a->attr->range.start.line) + ".",
+              blocks[0]->def_range);
         } else if (a) {
           f->read_attr(dec, *a, out);
         } else {

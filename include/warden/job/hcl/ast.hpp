@@ -39,13 +39,13 @@ enum class ExprKind : uint8_t {
   unary_op,
   tuple_cons,
   object_cons,
-  object_key,          // a bare identifier as object key means the string, not a variable
+  object_key,  // a bare identifier as object key means the string, not a variable
   for_expr,
-  index,               // collection[key] with a non-literal key
-  splat,               // list[*].attr, list.*.attr
-  anon_symbol,         // the current element inside a splat
+  index,        // collection[key] with a non-literal key
+  splat,        // list[*].attr, list.*.attr
+  anon_symbol,  // the current element inside a splat
   parentheses,
-  error,               // placeholder left where a syntax error was reported
+  error,  // placeholder left where a syntax error was reported
 };
 
 struct Expr {
@@ -105,7 +105,21 @@ struct Conditional : Expr {
   Expr* false_result;
 };
 
-enum class BinaryOp : uint8_t { logical_or, logical_and, equal, not_equal, greater, greater_eq, less, less_eq, add, subtract, multiply, divide, modulo };
+enum class BinaryOp : uint8_t {
+  logical_or,
+  logical_and,
+  equal,
+  not_equal,
+  greater,
+  greater_eq,
+  less,
+  less_eq,
+  add,
+  subtract,
+  multiply,
+  divide,
+  modulo
+};
 
 struct BinaryOpExpr : Expr {
   BinaryOp op;
@@ -203,7 +217,9 @@ struct Block {
   Range open_brace;
   Range close_brace;
   // The block header: type and labels, what a diagnostic about the whole block points at.
-  Range def_range() const { return label_ranges.empty() ? type_range : Range::between(type_range, label_ranges.back()); }
+  Range def_range() const {
+    return label_ranges.empty() ? type_range : Range::between(type_range, label_ranges.back());
+  }
 };
 
 // A parsed source: owns the text, the arena and the tree.
@@ -218,7 +234,8 @@ class File {
   const SourceFile& source() const { return source_; }
   // The source text a range covers.
   std::string_view text(const Range& r) const {
-    if (r.start.byte > text_.size() || r.end.byte > text_.size() || r.end.byte < r.start.byte) return {};
+    if (r.start.byte > text_.size() || r.end.byte > text_.size() || r.end.byte < r.start.byte)
+      return {};
     return std::string_view(text_).substr(r.start.byte, r.end.byte - r.start.byte);
   }
 

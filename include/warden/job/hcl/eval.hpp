@@ -44,7 +44,8 @@ class Scope {
 
 // Evaluates an expression of `file`. On failure returns nullopt with at least one error in
 // `diags` (annotated later by the caller with the file's source).
-std::optional<Value> evaluate(const Expr* e, const Scope& scope, const File& file, Diagnostics& diags);
+std::optional<Value> evaluate(const Expr* e, const Scope& scope, const File& file,
+                              Diagnostics& diags);
 
 // The variable references an expression makes (root names with their ranges), e.g. to check that a
 // validation condition only refers to its own variable.

@@ -15,8 +15,8 @@ namespace warden::hcl {
 
 struct Param {
   std::string name;
-  Type type;                 // arguments are converted to this type; dynamic accepts anything
-  bool allow_null = false;   // otherwise a null argument is an error before the call
+  Type type;                // arguments are converted to this type; dynamic accepts anything
+  bool allow_null = false;  // otherwise a null argument is an error before the call
 };
 
 // What a function call produced: a value, or an error about the call as a whole
@@ -28,7 +28,9 @@ struct CallResult {
 
   static CallResult ok(Value v) { return CallResult{std::move(v), {}, -1}; }
   static CallResult fail(std::string msg) { return CallResult{Value(), std::move(msg), -1}; }
-  static CallResult bad_arg(int index, std::string msg) { return CallResult{Value(), std::move(msg), index}; }
+  static CallResult bad_arg(int index, std::string msg) {
+    return CallResult{Value(), std::move(msg), index};
+  }
 };
 
 struct Function {
@@ -58,8 +60,8 @@ class FunctionTable {
 };
 
 struct LibraryOptions {
-  // Filesystem functions (file, fileexists, fileset, abspath, ...) are off by default, as in nomad's
-  // API; when off they exist but fail with a clear message.
+  // Filesystem functions (file, fileexists, fileset, abspath, ...) are off by default, as in
+  // nomad's API; when off they exist but fail with a clear message.
   bool allow_fs = false;
   std::string base_dir = ".";  // relative paths given to file functions start here
 };

@@ -3,7 +3,8 @@
 //
 // The precision matters: the HCL spec suite checks 60-digit literals and arithmetic, and a job
 // file's `3.14159265358979323846264338327950288419716939937510582097494459` must survive a round
-// trip. The big representation lives behind a pointer so that only number.cpp sees Boost.Multiprecision.
+// trip. The big representation lives behind a pointer so that only number.cpp sees
+// Boost.Multiprecision.
 #pragma once
 
 #include <compare>

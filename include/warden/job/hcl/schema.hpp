@@ -36,7 +36,8 @@ struct BodyContent {
 
 // Content(): everything in the body must be in the schema.
 // PartialContent() (partial = true): what the schema does not name is left alone.
-BodyContent body_content(const Body& body, const BodySchema& schema, Diagnostics& diags, bool partial = false);
+BodyContent body_content(const Body& body, const BodySchema& schema, Diagnostics& diags,
+                         bool partial = false);
 
 // JustAttributes(): a body that may hold only attributes (blocks are errors).
 std::vector<const Attribute*> just_attributes(const Body& body, Diagnostics& diags);

@@ -31,11 +31,11 @@ class Type {
   Kind kind() const;
   bool is_dynamic() const { return kind() == Kind::dynamic; }
   bool is_primitive() const;
-  bool is_collection() const;  // list, set, map
-  bool is_list_like() const;   // list, set, tuple
-  bool is_map_like() const;    // map, object
-  const Type& element() const;  // list, set, map
-  const std::vector<Type>& elements() const;       // tuple
+  bool is_collection() const;                        // list, set, map
+  bool is_list_like() const;                         // list, set, tuple
+  bool is_map_like() const;                          // map, object
+  const Type& element() const;                       // list, set, map
+  const std::vector<Type>& elements() const;         // tuple
   const std::vector<Attribute>& attributes() const;  // object, sorted by name
   const Type* attribute(std::string_view name) const;
   bool is_optional_attribute(std::string_view name) const;

@@ -34,7 +34,8 @@ class Value {
   // Elements must already have the element type (see convert.hpp to get there).
   static Value list(std::vector<Value> elements, Type element_type);
   static Value set(std::vector<Value> elements, Type element_type);  // sorts and removes duplicates
-  static Value map(std::vector<Entry> entries, Type element_type);  // sorts by key; last duplicate wins
+  static Value map(std::vector<Entry> entries,
+                   Type element_type);  // sorts by key; last duplicate wins
   static Value tuple(std::vector<Value> elements);
   static Value object(std::vector<Entry> entries);  // sorts by key; last duplicate wins
 

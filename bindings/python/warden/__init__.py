@@ -1,0 +1,18 @@
+"""warden: orchestrate jails from Python, on libwarden's C ABI (ctypes; no compiled module).
+
+    import warden
+    job = warden.Job.parse(open("hello-web.nomad").read(), filename="hello-web.nomad")
+    job.canonicalize().validate()
+    print(job.to_json(envelope=True, pretty=True))
+"""
+
+from . import _native
+from .errors import Diagnostic, JobError, WardenError
+from .job import Group, Job, Task, hcl_to_json
+
+__all__ = ["Diagnostic", "Group", "Job", "JobError", "Task", "WardenError", "hcl_to_json", "version"]
+
+
+def version() -> str:
+    """The version of the loaded libwarden."""
+    return _native.warden_version().decode()
