@@ -83,7 +83,7 @@ std::string usage(const Command& c) {
     if (left.size() < 24) left.append(24 - left.size(), ' ');
     s += left + " " + f.help + (f.repeatable ? " May be repeated." : "") + "\n";
   }
-  s += "  -help                   Show this help.\n";
+  s += "  -help                  Show this help.\n";
   return s;
 }
 

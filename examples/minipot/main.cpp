@@ -34,8 +34,9 @@ std::vector<Command> all_commands() {
 
 void print_overview(const std::vector<Command>& cmds) {
   std::printf("Usage: minipot <command> [options] [args]\n\n");
-  std::printf("minipot runs nomad jobs on one machine: jobs, scheduling, pot images, jails,\n");
-  std::printf("services and ingress, on warden's C API.\n\nCommands:\n");
+  std::printf(
+      "minipot is warden's single-binary agent and CLI, built on its C API. This version\n");
+  std::printf("reads, checks and converts nomad job files.\n\nCommands:\n");
   for (const auto& c : cmds) {
     std::string left = "  " + c.path;
     if (left.size() < 18) left.append(18 - left.size(), ' ');

@@ -24,6 +24,7 @@ class Lexer {
   }
 
   std::vector<Token> run(LexMode mode) {
+    check_encoding();
     out_.reserve(s_.size() / 3 + 8);
     if (mode == LexMode::template_only) {
       bare_template();
@@ -513,6 +514,37 @@ class Lexer {
     }
   }
 
+  // A file must be UTF-8 throughout, strings and comments included (hashicorp/hcl's BadUTF8
+  // tokens): reported once, at the first bad byte.
+  void check_encoding() {
+    if (unicode::is_ascii(s_)) return;
+    size_t i = i_;
+    Pos p = pos_;
+    while (i < s_.size()) {
+      size_t start = i;
+      char32_t cp = unicode::decode(s_, i);
+      if (cp == unicode::kReplacement && i - start == 1 &&
+          static_cast<unsigned char>(s_[start]) >= 0x80) {
+        Diagnostic d;
+        d.summary = "Invalid character encoding";
+        d.detail =
+            "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your "
+            "editor.";
+        d.subject = Range{p, Pos{p.line, p.column + 1, p.byte + 1}};
+        diags_.add(std::move(d));
+        saw_bad_utf8_ = true;
+        return;
+      }
+      if (cp == '\n') {
+        ++p.line;
+        p.column = 1;
+      } else {
+        ++p.column;
+      }
+      p.byte = static_cast<uint32_t>(i);
+    }
+  }
+
   void report_invalid_tokens() {
     int told_bitwise = 0, told_backtick = 0, told_semicolon = 0, told_bad_utf8 = 0, told_exp = 0;
     for (const auto& t : out_) {
@@ -569,7 +601,7 @@ class Lexer {
               "\"heredoc\" multi-line template syntax.";
           break;
         case Tok::bad_utf8:
-          if (told_bad_utf8++ >= 1) continue;
+          if (saw_bad_utf8_ || told_bad_utf8++ >= 1) continue;
           d.summary = "Invalid character encoding";
           d.detail =
               "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in "
@@ -591,6 +623,7 @@ class Lexer {
   Pos pos_;
   Diagnostics& diags_;
   std::vector<Token> out_;
+  bool saw_bad_utf8_ = false;
 };
 
 }  // namespace

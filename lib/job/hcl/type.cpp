@@ -18,7 +18,6 @@ std::shared_ptr<const Type::Impl> primitive(Type::Kind k) {
 }
 
 const std::vector<Type> kNoTypes;
-const std::vector<Type::Attribute> kNoAttrs;
 
 }  // namespace
 
