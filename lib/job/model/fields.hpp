@@ -655,11 +655,11 @@ void decode_struct(HclDecoder& dec, const BlockRef& block, S& out) {
   for (const auto& f : d.fields) {
     if (f->kind == Hcl::label && li < block.labels.size()) f->set_label(block.labels[li++], out);
   }
+  dec.record("", block.def_range);
   if (h.decode) {
     h.decode(dec, block.body, out);
     return;
   }
-  dec.record("", block.def_range);
   hcl::BodySchema schema = d.schema;
   schema.blocks.insert(schema.blocks.end(), h.extra_blocks.begin(), h.extra_blocks.end());
   Content content = dec.content(block.body, schema);

@@ -39,6 +39,10 @@ std::string q(const std::string& s) {
 std::string idx(const std::string& base, size_t i) {
   return base + "[" + std::to_string(i) + "]";
 }
+// The path of a field below `base` ("" is the job itself).
+std::string at(const std::string& base, const char* field) {
+  return base.empty() ? field : base + "." + field;
+}
 
 const std::set<std::string> kOperators = {"=",
                                           "==",
@@ -65,7 +69,7 @@ void check_constraints(Checker& c, const Nullable<std::vector<Constraint>>& cs,
   if (!cs) return;
   for (size_t i = 0; i < cs->size(); ++i) {
     const Constraint& k = (*cs)[i];
-    std::string path = idx(base + ".Constraints", i);
+    std::string path = idx(at(base, "Constraints"), i);
     if (!kOperators.count(k.operand)) {
       c.error("Invalid constraint",
               "Unknown constraint operator " + q(k.operand) + " in " + where + ".", {path});
@@ -85,7 +89,7 @@ void check_affinities(Checker& c, const Nullable<std::vector<Affinity>>& as,
   if (!as) return;
   for (size_t i = 0; i < as->size(); ++i) {
     const Affinity& a = (*as)[i];
-    std::string path = idx(base + ".Affinities", i);
+    std::string path = idx(at(base, "Affinities"), i);
     if (!kOperators.count(a.operand) || a.operand == "distinct_hosts" ||
         a.operand == "distinct_property") {
       c.error("Invalid affinity",
@@ -130,7 +134,7 @@ void check_services(Checker& c, const Nullable<std::vector<Service>>& services,
   std::set<std::string> labels = port_labels(g, t);
   for (size_t i = 0; i < services->size(); ++i) {
     const Service& s = (*services)[i];
-    std::string path = idx(base + ".Services", i);
+    std::string path = idx(at(base, "Services"), i);
     std::string name = s.name.empty() ? "#" + std::to_string(i + 1) : q(s.name);
     if (!s.port_label.empty() && !is_number(s.port_label) && !labels.count(s.port_label)) {
       c.error("Unknown port label",
