@@ -15,6 +15,10 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-pytest
+  # image layer tests: a plain web server as a registry, signify keys, xz archives
+  nginx-light signify-openbsd xz-utils
+  # jail layer: a static busybox as the root of test jails; links, addresses, NAT
+  busybox-static iproute2 nftables
 )
 
 missing=()
@@ -31,6 +35,13 @@ if ((${#missing[@]})); then
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # Packages with services (nginx) must not start them: tests start their own instances.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

@@ -208,4 +208,8 @@ WARDEN_API warden_error* warden_hcl_to_json(warden_buf* out, const char* text, s
 } /* extern "C" */
 #endif
 
+/* Each layer's part of the C ABI, in its own header. */
+#include "warden_image.h"
+#include "warden_jail.h"
+
 #endif /* WARDEN_H */

@@ -1,8 +1,32 @@
 #include "cli.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
+#include "commands.hpp"
+
 namespace minipot {
+
+namespace {
+std::vector<std::vector<Command> (*)()>& topics() {
+  static std::vector<std::vector<Command> (*)()> t;
+  return t;
+}
+}  // namespace
+
+Registrar::Registrar(std::vector<Command> (*topic)()) {
+  topics().push_back(topic);
+}
+
+std::vector<Command> all_commands() {
+  std::vector<Command> out;
+  for (auto topic : topics()) {
+    for (auto& c : topic()) out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Command& a, const Command& b) { return a.path < b.path; });
+  return out;
+}
 
 std::vector<FlagSpec> global_flags() {
   return {{"data-dir", true, false,

@@ -1,4 +1,5 @@
-// The commands minipot offers, grouped by topic; main.cpp dispatches to them.
+// The commands minipot offers. Each topic (job, image, jail, ...) defines its commands in its
+// own <topic>_commands.cpp and registers them with a static Registrar; main.cpp dispatches.
 #pragma once
 
 #include <vector>
@@ -7,6 +8,11 @@
 
 namespace minipot {
 
-std::vector<Command> job_commands();
+// Every registered command, sorted by path.
+std::vector<Command> all_commands();
+
+struct Registrar {
+  explicit Registrar(std::vector<Command> (*topic)());
+};
 
 }  // namespace minipot

@@ -155,6 +155,10 @@ int hcl2json(const Parsed& p) {
 
 }  // namespace
 
+namespace {
+std::vector<Command> job_commands();
+const Registrar registrar(job_commands);
+
 std::vector<Command> job_commands() {
   std::vector<FlagSpec> validate_flags = var_flags();
   validate_flags.push_back({"json", false, false, "Print the result as JSON."});
@@ -184,4 +188,5 @@ std::vector<Command> job_commands() {
   };
 }
 
+}  // namespace
 }  // namespace minipot

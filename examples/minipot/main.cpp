@@ -12,25 +12,23 @@ namespace {
 
 using minipot::Command;
 
-std::vector<Command> all_commands() {
-  std::vector<Command> out;
-  for (auto& c : minipot::job_commands()) out.push_back(std::move(c));
-  out.push_back({"version",
-                 "",
-                 "Print minipot's and libwarden's versions.",
-                 "",
-                 {{"json", false, false, "Print as JSON."}},
-                 [](const minipot::Parsed& p) {
-                   if (p.has("json")) {
-                     std::printf("{\"Version\":\"%s\"}\n", warden_version());
-                   } else {
-                     std::printf("minipot %d.%d.%d (libwarden %s)\n", WARDEN_VERSION_MAJOR,
-                                 WARDEN_VERSION_MINOR, WARDEN_VERSION_PATCH, warden_version());
-                   }
-                   return 0;
-                 }});
-  return out;
+std::vector<Command> version_commands() {
+  return {{"version",
+           "",
+           "Print minipot's and libwarden's versions.",
+           "",
+           {{"json", false, false, "Print as JSON."}},
+           [](const minipot::Parsed& p) {
+             if (p.has("json")) {
+               std::printf("{\"Version\":\"%s\"}\n", warden_version());
+             } else {
+               std::printf("minipot %d.%d.%d (libwarden %s)\n", WARDEN_VERSION_MAJOR,
+                           WARDEN_VERSION_MINOR, WARDEN_VERSION_PATCH, warden_version());
+             }
+             return 0;
+           }}};
 }
+const minipot::Registrar version_registrar(version_commands);
 
 void print_overview(const std::vector<Command>& cmds) {
   std::printf("Usage: minipot <command> [options] [args]\n\n");
@@ -49,7 +47,7 @@ void print_overview(const std::vector<Command>& cmds) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::vector<Command> cmds = all_commands();
+  std::vector<Command> cmds = minipot::all_commands();
   if (args.empty() || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" ||
       args[0] == "help") {
     print_overview(cmds);

@@ -1,0 +1,3 @@
+"""The image layer (not yet available)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""The jail layer (not yet available)."""
+
+__all__ = []
