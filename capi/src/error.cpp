@@ -13,6 +13,13 @@ static_assert(WARDEN_ERROR_IO == static_cast<int>(warden::ErrorCode::io));
 static_assert(WARDEN_ERROR_NOT_FOUND == static_cast<int>(warden::ErrorCode::not_found));
 static_assert(WARDEN_ERROR_UNSUPPORTED == static_cast<int>(warden::ErrorCode::unsupported));
 static_assert(WARDEN_ERROR_PERMISSION == static_cast<int>(warden::ErrorCode::permission));
+static_assert(WARDEN_ERROR_OUT_OF_MEMORY == static_cast<int>(warden::ErrorCode::out_of_memory));
+static_assert(WARDEN_ERROR_NETWORK == static_cast<int>(warden::ErrorCode::network));
+static_assert(WARDEN_ERROR_VERIFY == static_cast<int>(warden::ErrorCode::verify));
+static_assert(WARDEN_ERROR_TIMEOUT == static_cast<int>(warden::ErrorCode::timeout));
+static_assert(WARDEN_ERROR_CANCELLED == static_cast<int>(warden::ErrorCode::cancelled));
+static_assert(WARDEN_ERROR_CONFLICT == static_cast<int>(warden::ErrorCode::conflict));
+static_assert(WARDEN_ERROR_UNSAFE == static_cast<int>(warden::ErrorCode::unsafe));
 
 namespace warden::capi {
 
