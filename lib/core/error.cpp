@@ -22,6 +22,20 @@ const char* error_code_name(ErrorCode code) {
       return "unsupported";
     case ErrorCode::permission:
       return "permission";
+    case ErrorCode::out_of_memory:
+      return "out_of_memory";
+    case ErrorCode::network:
+      return "network";
+    case ErrorCode::verify:
+      return "verify";
+    case ErrorCode::timeout:
+      return "timeout";
+    case ErrorCode::cancelled:
+      return "cancelled";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::unsafe:
+      return "unsafe";
   }
   return "unknown";
 }
