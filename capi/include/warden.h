@@ -69,7 +69,13 @@ typedef enum warden_code {
   WARDEN_ERROR_NOT_FOUND = 6,
   WARDEN_ERROR_UNSUPPORTED = 7,
   WARDEN_ERROR_PERMISSION = 8, /* a disabled capability, e.g. filesystem functions */
-  WARDEN_ERROR_OUT_OF_MEMORY = 9
+  WARDEN_ERROR_OUT_OF_MEMORY = 9,
+  WARDEN_ERROR_NETWORK = 10,   /* connecting, TLS, HTTP status, a dropped connection */
+  WARDEN_ERROR_VERIFY = 11,    /* a hash or signature that does not match */
+  WARDEN_ERROR_TIMEOUT = 12,
+  WARDEN_ERROR_CANCELLED = 13, /* stopped on the caller's request */
+  WARDEN_ERROR_CONFLICT = 14,  /* exists already, or busy */
+  WARDEN_ERROR_UNSAFE = 15     /* refused as dangerous (e.g. an archive escaping its root) */
 } warden_code;
 
 typedef struct warden_error warden_error;
