@@ -42,7 +42,9 @@ struct Node {
 
 class Converter {
  public:
-  explicit Converter(const hcl::File& file) : file_(file) { scope_.set_functions(&functions_); }
+  explicit Converter(const hcl::File& file) : file_(file) {
+    scope_.set_functions(&hcl::default_library());
+  }
 
   Node body(const hcl::Body& b) {
     Node n;
@@ -102,7 +104,6 @@ class Converter {
   }
 
   const hcl::File& file_;
-  hcl::FunctionTable functions_ = hcl::standard_library();
   hcl::Scope scope_;
 };
 

@@ -2,6 +2,7 @@
 // post-processing of the decoded job (jobspec2's normalizeJob).
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "decoder.hpp"
 #include "variables.hpp"
@@ -97,7 +98,10 @@ Result<Job> parse_job(std::string_view text, const std::string& filename, const 
   lib.base_dir = !opts.base_dir.empty() ? opts.base_dir
                                         : std::filesystem::path(filename).parent_path().string();
   if (lib.base_dir.empty()) lib.base_dir = ".";
-  const hcl::FunctionTable functions = hcl::standard_library(lib);
+  // Without filesystem functions the table does not depend on the options: share one.
+  std::optional<hcl::FunctionTable> own;
+  if (opts.allow_fs) own = hcl::standard_library(lib);
+  const hcl::FunctionTable& functions = own ? *own : hcl::default_library();
 
   hcl::Scope root;
   root.set_functions(&functions);

@@ -323,8 +323,7 @@ hcl::Value Variables::values(JobDecoder& dec) {
     for (const Validation& val : v.validations) {
       hcl::Scope scope;
       scope.set("var", hcl::Value::object({{name, chosen.value}}));
-      hcl::FunctionTable fns = hcl::standard_library();
-      scope.set_functions(&fns);
+      scope.set_functions(&hcl::default_library());
       auto result = hcl::evaluate(val.condition, scope, dec.file(), dec.diags());
       if (!result) continue;
       if (result->is_null()) {

@@ -68,6 +68,8 @@ struct LibraryOptions {
 
 // The functions of nomad's jobspec2 (go-cty's stdlib, go-cty-funcs, try/can, ...).
 FunctionTable standard_library(const LibraryOptions& opts = {});
+// The same with the filesystem functions disabled, built once and shared (read-only, thread-safe).
+const FunctionTable& default_library();
 
 // Individual families, so that embedders can build their own table.
 void add_string_functions(FunctionTable& t);

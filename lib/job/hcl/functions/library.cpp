@@ -18,4 +18,9 @@ FunctionTable standard_library(const LibraryOptions& opts) {
   return t;
 }
 
+const FunctionTable& default_library() {
+  static const FunctionTable table = standard_library();
+  return table;
+}
+
 }  // namespace warden::hcl
