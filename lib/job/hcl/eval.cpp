@@ -66,13 +66,8 @@ std::optional<Value> get_attr(const Value& v, std::string_view name, Range r, Di
   switch (t.kind()) {
     case Type::Kind::object: {
       if (const Value* a = v.get(name)) return *a;
-      std::vector<std::string_view> names;
-      for (const auto& e : v.entries()) names.push_back(e.first);
-      std::string hint = did_you_mean(name, names);
       add_error(diags, "Unsupported attribute",
-                "This object does not have an attribute named " + quoted(name) + "." +
-                    (hint.empty() ? "" : " Did you mean " + quoted(hint) + "?"),
-                r);
+                "This object does not have an attribute named " + quoted(name) + ".", r);
       return std::nullopt;
     }
     case Type::Kind::map: {
@@ -195,6 +190,104 @@ std::optional<Value> index_value(const Value& coll, const Value& key, Range r, D
 }
 
 namespace {
+
+// hashicorp/hcl's Expression.StartRange(): the part of an expression that a diagnostic about it
+// as a function argument points at (the "[" of a tuple, the literal text of a quoted string...).
+Range start_range(const Expr* e) {
+  switch (e->kind) {
+    case ExprKind::template_: {
+      auto* t = static_cast<const Template*>(e);
+      return t->parts.empty() ? e->range : start_range(t->parts[0]);
+    }
+    case ExprKind::template_join:
+      return static_cast<const TemplateJoin*>(e)->tuple->open;
+    case ExprKind::function_call: {
+      auto* c = static_cast<const FunctionCall*>(e);
+      return Range::between(c->name_range, c->open_paren);
+    }
+    case ExprKind::conditional:
+      return start_range(static_cast<const Conditional*>(e)->condition);
+    case ExprKind::binary_op:
+      return start_range(static_cast<const BinaryOpExpr*>(e)->lhs);
+    case ExprKind::unary_op:
+      return static_cast<const UnaryOpExpr*>(e)->symbol;
+    case ExprKind::tuple_cons:
+      return static_cast<const TupleCons*>(e)->open;
+    case ExprKind::object_cons:
+      return static_cast<const ObjectCons*>(e)->open;
+    case ExprKind::object_key:
+      return start_range(static_cast<const ObjectKey*>(e)->wrapped);
+    case ExprKind::for_expr:
+      return static_cast<const ForExpr*>(e)->open;
+    case ExprKind::index: {  // the "["
+      Pos open = static_cast<const IndexExpr*>(e)->bracket.start;
+      return Range{open, Pos{open.line, open.column + 1, open.byte + 1}};
+    }
+    case ExprKind::splat:
+      return static_cast<const Splat*>(e)->marker;
+    case ExprKind::parentheses:
+      return start_range(static_cast<const Parentheses*>(e)->inner);
+    default:
+      return e->range;
+  }
+}
+
+// Whether an expression refers to one of the given (non-empty) root names.
+bool refers_to(const Expr* e, std::string_view a, std::string_view b) {
+  for (const Reference& r : references(e)) {
+    if ((!a.empty() && r.root == a) || (!b.empty() && r.root == b)) return true;
+  }
+  return false;
+}
+
+// hashicorp/hcl's describeConditionalTypeMismatch.
+std::string describe_mismatch(const Type& t, const Type& f) {
+  using K = Type::Kind;
+  if (t.kind() == K::object && f.kind() == K::object) {
+    for (const auto& [name, ty] : t.attributes()) {
+      const Type* other = f.attribute(name);
+      if (!other) {
+        return "The 'true' value includes object attribute " + quoted(name) +
+               ", which is absent in the 'false' value";
+      }
+      if (!(ty == *other)) {
+        return "Type mismatch for object attribute " + quoted(name) + ": " +
+               describe_mismatch(ty, *other);
+      }
+    }
+    for (const auto& [name, ty] : f.attributes()) {
+      if (!t.attribute(name)) {
+        return "The 'false' value includes object attribute " + quoted(name) +
+               ", which is absent in the 'true' value";
+      }
+    }
+  } else if (t.kind() == K::tuple && f.kind() == K::tuple) {
+    const auto &te = t.elements(), &fe = f.elements();
+    if (te.size() != fe.size()) {
+      return "The 'true' tuple has length " + std::to_string(te.size()) +
+             ", but the 'false' tuple has length " + std::to_string(fe.size());
+    }
+    for (size_t i = 0; i < te.size(); ++i) {
+      if (!(te[i] == fe[i])) {
+        return "Type mismatch for tuple element " + std::to_string(i) + ": " +
+               describe_mismatch(te[i], fe[i]);
+      }
+    }
+  } else if (t.is_collection() && t.kind() == f.kind()) {
+    const Type &te = t.element(), &fe = f.element();
+    if ((te.kind() == K::object && fe.kind() == K::object) ||
+        (te.kind() == K::tuple && fe.kind() == K::tuple)) {
+      const char* noun = t.kind() == K::list ? "list" : t.kind() == K::set ? "set" : "map";
+      return std::string("Mismatched ") + noun + " element types: " + describe_mismatch(te, fe);
+    }
+  }
+  if (t.friendly_name() == f.friendly_name()) {
+    return "At least one deeply-nested attribute or element is not compatible across both the "
+           "'true' and the 'false' value";
+  }
+  return "The 'true' value is " + t.friendly_name() + ", but the 'false' value is " +
+         f.friendly_name();
+}
 
 class Evaluator {
  public:
@@ -411,7 +504,7 @@ Opt Evaluator::lazy_call(const FunctionCall* c, const Scope& scope) {
             c->args.empty()
                 ? "Function \"can\" expects 1 argument(s). Missing value for \"expression\"."
                 : "Function \"can\" expects only 1 argument(s).",
-            c->args.empty() ? c->close_paren : c->args[1]->range);
+            c->args.empty() ? c->close_paren : start_range(c->args[1]));
       return std::nullopt;
     }
     Diagnostics inner;
@@ -467,56 +560,74 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
   }
   if (fn->lazy) return lazy_call(c, scope);
 
-  // Evaluate the arguments, expanding the last one if it ends in "...".
+  // As hashicorp/hcl: expand the last argument first ("f(x...)"), check the argument count, then
+  // evaluate and convert every argument, reporting each one that does not fit its parameter.
+  size_t given = c->args.size();
+  std::vector<Value> expanded;
+  if (c->expand_final) {
+    const Expr* last = c->args.back();
+    Opt v = eval(last, scope);
+    if (!v) return std::nullopt;
+    if (v->is_null()) {
+      error("Invalid expanding argument value",
+            "The expanding argument (indicated by ...) must not be null.", last->range);
+      return std::nullopt;
+    }
+    if (!v->type().is_list_like()) {
+      error("Invalid expanding argument value",
+            "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
+            last->range);
+      return std::nullopt;
+    }
+    expanded = v->elements();
+    --given;
+  }
+  // An expanded element's diagnostics point at the whole expanded expression.
+  auto arg_range = [&](size_t i) {
+    return i < given ? start_range(c->args[i]) : c->args.back()->range;
+  };
+
+  const std::string name(c->name);
+  size_t np = fn->params.size();
+  size_t count = given + expanded.size();
+  if (count < np) {
+    error("Not enough function arguments",
+          "Function " + quoted(name) + " expects" + (fn->var_param ? " at least" : "") + " " +
+              std::to_string(np) + " argument(s). Missing value for " +
+              quoted(fn->params[count].name) + ".",
+          c->close_paren);
+    return std::nullopt;
+  }
+  if (!fn->var_param && count > np) {
+    error("Too many function arguments",
+          "Function " + quoted(name) + " expects only " + std::to_string(np) + " argument(s).",
+          arg_range(np));
+    return std::nullopt;
+  }
+
   std::vector<Value> args;
   std::vector<Range> ranges;
   bool ok = true;
-  for (size_t i = 0; i < c->args.size(); ++i) {
-    const Expr* a = c->args[i];
-    Opt v = eval(a, scope);
+  for (size_t i = 0; i < count; ++i) {
+    const Param& p = i < np ? fn->params[i] : *fn->var_param;
+    Opt v = i < given ? eval(c->args[i], scope) : Opt(expanded[i - given]);
     if (!v) {
       ok = false;
       continue;
     }
-    if (c->expand_final && i + 1 == c->args.size()) {
-      if (v->is_null()) {
-        error("Invalid expanding argument value",
-              "The expanding argument (indicated by ...) must not be null.", a->range);
-        return std::nullopt;
-      }
-      if (!v->type().is_list_like()) {
-        error("Invalid expanding argument value",
-              "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
-              a->range);
-        return std::nullopt;
-      }
-      for (const auto& e : v->elements()) {
-        args.push_back(e);
-        ranges.push_back(a->range);
-      }
+    auto conv = convert(*v, p.type);
+    if (!conv.ok()) {
+      error("Invalid function argument",
+            "Invalid value for " + quoted(p.name) + " parameter: " + conv.error + ".",
+            arg_range(i));
+      ok = false;
       continue;
     }
-    args.push_back(std::move(*v));
-    ranges.push_back(a->range);
+    args.push_back(std::move(conv.value));
+    ranges.push_back(arg_range(i));
   }
   if (!ok) return std::nullopt;
-
-  const std::string name(c->name);
-  size_t np = fn->params.size();
-  if (args.size() < np) {
-    error("Not enough function arguments",
-          "Function " + quoted(name) + " expects" + (fn->var_param ? " at least" : "") + " " +
-              std::to_string(np) + " argument(s). Missing value for " +
-              quoted(fn->params[args.size()].name) + ".",
-          c->close_paren);
-    return std::nullopt;
-  }
-  if (!fn->var_param && args.size() > np) {
-    error("Too many function arguments",
-          "Function " + quoted(name) + " expects only " + std::to_string(np) + " argument(s).",
-          ranges[np]);
-    return std::nullopt;
-  }
+  // cty's Function.Call rejects null arguments of parameters that do not allow them.
   for (size_t i = 0; i < args.size(); ++i) {
     const Param& p = i < np ? fn->params[i] : *fn->var_param;
     if (args[i].is_null() && !p.allow_null) {
@@ -525,13 +636,6 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
             ranges[i]);
       return std::nullopt;
     }
-    auto conv = convert(args[i], p.type);
-    if (!conv.ok()) {
-      error("Invalid function argument",
-            "Invalid value for " + quoted(p.name) + " parameter: " + conv.error + ".", ranges[i]);
-      return std::nullopt;
-    }
-    args[i] = std::move(conv.value);
   }
   CallResult r;
   try {
@@ -545,6 +649,11 @@ Opt Evaluator::function_call(const FunctionCall* c, const Scope& scope) {
       const Param& p = i < np ? fn->params[i] : *fn->var_param;
       error("Invalid function argument",
             "Invalid value for " + quoted(p.name) + " parameter: " + r.error + ".", ranges[i]);
+    } else if (r.arg >= 0 && fn->var_param) {
+      // About variadic arguments the call did not have: the call as a whole.
+      error("Invalid function argument",
+            "Invalid value for " + quoted(fn->var_param->name) + " parameter: " + r.error + ".",
+            c->range);
     } else {
       error("Error in function call",
             "Call to function " + quoted(name) + " failed: " + r.error + ".",
@@ -577,10 +686,8 @@ Opt Evaluator::conditional(const Conditional* c, const Scope& scope) {
       result_type = unify({t->type(), f->type()});
       if (!result_type) {
         error("Inconsistent conditional result types",
-              "The true and false result expressions must have consistent types. The 'true' value "
-              "is " +
-                  t->type().friendly_name() + ", but the 'false' value is " +
-                  f->type().friendly_name() + ".",
+              "The true and false result expressions must have consistent types. " +
+                  describe_mismatch(t->type(), f->type()) + ".",
               Range::between(c->true_result->range, c->false_result->range));
         return std::nullopt;
       }
@@ -619,21 +726,18 @@ Opt Evaluator::conditional(const Conditional* c, const Scope& scope) {
 Opt Evaluator::binary(const BinaryOpExpr* b, const Scope& scope) {
   Opt l = eval(b->lhs, scope);
   Opt r = eval(b->rhs, scope);
-  if (!l || !r) return std::nullopt;
   if (b->op == BinaryOp::equal || b->op == BinaryOp::not_equal) {
+    if (!l || !r) return std::nullopt;
     bool eq = l->equals(*r);
     return Value::boolean(b->op == BinaryOp::equal ? eq : !eq);
   }
   Type want = (b->op == BinaryOp::logical_and || b->op == BinaryOp::logical_or) ? Type::boolean()
                                                                                 : Type::number();
-  auto operand = [&](const Value& v, const Expr* e, const char* side) -> Opt {
-    if (v.is_null()) {
-      error("Invalid operand",
-            std::string("Unsuitable value for ") + side + " operand: argument must not be null.",
-            e->range);
-      return std::nullopt;
-    }
-    auto c = convert(v, want);
+  // Both operands are converted and each unsuitable one reported, also when the other failed to
+  // evaluate (hashicorp/hcl converts its unknown placeholder without complaint).
+  auto operand = [&](const Opt& v, const Expr* e, const char* side) -> Opt {
+    if (!v) return std::nullopt;
+    auto c = convert(*v, want);
     if (!c.ok()) {
       error("Invalid operand",
             std::string("Unsuitable value for ") + side + " operand: " + c.error + ".", e->range);
@@ -641,13 +745,15 @@ Opt Evaluator::binary(const BinaryOpExpr* b, const Scope& scope) {
     }
     return c.value;
   };
-  Opt lv = operand(*l, b->lhs, "left");
-  Opt rv = operand(*r, b->rhs, "right");
+  Opt lv = operand(l, b->lhs, "left");
+  Opt rv = operand(r, b->rhs, "right");
   if (!lv || !rv) return std::nullopt;
   auto failed = [&](const char* msg) -> Opt {
     error("Operation failed", std::string("Error during operation: ") + msg + ".", b->range);
     return std::nullopt;
   };
+  // The operator functions reject null arguments when called.
+  if (lv->is_null() || rv->is_null()) return failed("argument must not be null");
   switch (b->op) {
     case BinaryOp::logical_and:
       return Value::boolean(lv->as_bool() && rv->as_bool());
@@ -699,15 +805,14 @@ Opt Evaluator::unary(const UnaryOpExpr* u, const Scope& scope) {
   Opt v = eval(u->operand, scope);
   if (!v) return std::nullopt;
   Type want = u->op == UnaryOpExpr::Op::negate ? Type::number() : Type::boolean();
-  if (v->is_null()) {
-    error("Invalid operand", "Unsuitable value for unary operand: argument must not be null.",
-          u->operand->range);
-    return std::nullopt;
-  }
   auto c = convert(*v, want);
   if (!c.ok()) {
     error("Invalid operand", "Unsuitable value for unary operand: " + c.error + ".",
           u->operand->range);
+    return std::nullopt;
+  }
+  if (c.value.is_null()) {
+    error("Operation failed", "Error during operation: argument must not be null.", u->range);
     return std::nullopt;
   }
   if (u->op == UnaryOpExpr::Op::negate) return Value::number(-c.value.as_number());
@@ -798,6 +903,28 @@ Opt Evaluator::for_expr(const ForExpr* f, const Scope& scope) {
               " cannot be used as the collection in a 'for' expression.",
           f->collection->range);
     return std::nullopt;
+  }
+
+  // hashicorp/hcl checks the condition once before iterating, with unknown iterator variables.
+  // warden has no unknown values, so it does that check for a condition that does not depend on
+  // the iterator variables (the others are checked for each element below).
+  if (f->condition && !refers_to(f->condition, f->key_var, f->val_var)) {
+    Scope child(&scope);
+    if (!f->key_var.empty()) child.set(std::string(f->key_var), Value());
+    child.set(std::string(f->val_var), Value());
+    Opt c = eval(f->condition, child);
+    if (!c) return std::nullopt;
+    if (c->is_null()) {
+      error("Condition is null", "The value of the 'if' clause must not be null.",
+            f->condition->range);
+      return std::nullopt;
+    }
+    auto b = convert(*c, Type::boolean());
+    if (!b.ok()) {
+      error("Invalid 'for' condition", "The 'if' clause value is invalid: " + b.error + ".",
+            f->condition->range);
+      return std::nullopt;
+    }
   }
 
   struct Item {

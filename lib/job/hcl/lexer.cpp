@@ -1,6 +1,7 @@
 // A hand-written scanner for HCL's native syntax with three modes, as hashicorp/hcl's Ragel
 // scanner has: normal (expressions and structure), quoted template ("..."), heredoc template.
 // `${`/`%{` push back into normal mode until the brace that closes them.
+#include <optional>
 #include <string>
 
 #include "token.hpp"
@@ -294,25 +295,28 @@ class Lexer {
     emit(Tok::ident, start);
   }
 
-  // digit (digit | '.' digit | [eE] [+-]? digit)*, never ending in '.'.
+  // digit (digit | '.' | [eE] [+-]? digit)*, never ending in '.': the longest such run, as
+  // hashicorp/hcl's NumberLit. So "1.2.3", "1..2" and "1.e5" are single tokens (the parser
+  // judges their value) while "1." is a number and a dot, and "1..." a number and an ellipsis.
   void number() {
     Pos start = pos_;
-    size_t j = i_ + 1;
+    size_t j = i_ + 1, end = j;
     while (j < s_.size()) {
       char c = s_[j];
       if (is_digit(c)) {
+        end = ++j;
+      } else if (c == '.') {
         ++j;
-      } else if (c == '.' && j + 1 < s_.size() && is_digit(s_[j + 1])) {
-        j += 2;
       } else if ((c == 'e' || c == 'E') && j + 1 < s_.size() &&
                  (is_digit(s_[j + 1]) || ((s_[j + 1] == '+' || s_[j + 1] == '-') &&
                                           j + 2 < s_.size() && is_digit(s_[j + 2])))) {
         j += is_digit(s_[j + 1]) ? 2 : 3;
+        end = j;
       } else {
         break;
       }
     }
-    advance_ascii(j - i_);
+    advance_ascii(end - i_);
     emit(Tok::number_lit, start);
   }
 
@@ -515,7 +519,7 @@ class Lexer {
   }
 
   // A file must be UTF-8 throughout, strings and comments included (hashicorp/hcl's BadUTF8
-  // tokens): reported once, at the first bad byte.
+  // tokens): reported once, at the first bad byte, in source order among the token diagnostics.
   void check_encoding() {
     if (unicode::is_ascii(s_)) return;
     size_t i = i_;
@@ -531,7 +535,7 @@ class Lexer {
             "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your "
             "editor.";
         d.subject = Range{p, Pos{p.line, p.column + 1, p.byte + 1}};
-        diags_.add(std::move(d));
+        bad_encoding_ = std::move(d);
         saw_bad_utf8_ = true;
         return;
       }
@@ -546,8 +550,13 @@ class Lexer {
   }
 
   void report_invalid_tokens() {
-    int told_bitwise = 0, told_backtick = 0, told_semicolon = 0, told_bad_utf8 = 0, told_exp = 0;
+    int told_bitwise = 0, told_backtick = 0, told_apostrophe = 0, told_semicolon = 0,
+        told_bad_utf8 = 0, told_exp = 0;
     for (const auto& t : out_) {
+      if (bad_encoding_ && t.start.byte >= bad_encoding_->subject->start.byte) {
+        diags_.add(std::move(*bad_encoding_));
+        bad_encoding_.reset();
+      }
       Diagnostic d;
       d.subject = t.range();
       switch (t.type) {
@@ -583,6 +592,8 @@ class Lexer {
               "and commas to separate items in collection values.";
           break;
         case Tok::single_quote:
+          // Like backticks: every other one (not both ends of a 'string'), at most two.
+          if (told_apostrophe++ % 2 != 0 || told_apostrophe > 4) continue;
           d.summary = "Invalid character";
           d.detail = "Single quotes are not valid. Use double quotes (\") to enclose strings.";
           break;
@@ -616,6 +627,7 @@ class Lexer {
       }
       diags_.add(std::move(d));
     }
+    if (bad_encoding_) diags_.add(std::move(*bad_encoding_));
   }
 
   std::string_view s_;
@@ -624,6 +636,7 @@ class Lexer {
   Diagnostics& diags_;
   std::vector<Token> out_;
   bool saw_bad_utf8_ = false;
+  std::optional<Diagnostic> bad_encoding_;  // reported by report_invalid_tokens
 };
 
 }  // namespace

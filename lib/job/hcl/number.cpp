@@ -138,7 +138,11 @@ std::string Number::to_string() const {
   if (!big_) return std::to_string(small_);
   const BigFloat& v = big_->v;
   if (mp::isinf(v)) return v.sign() < 0 ? "-Inf" : "+Inf";
-  if (v == mp::trunc(v)) {
+  // Below 2^512 a whole number is exact and its digits are the shortest form; beyond, the
+  // mantissa no longer reaches the units and the shortest form ends in zeros ("1e300" is a 1 and
+  // 300 zeros, not the binary value's digits).
+  static const BigFloat exact_limit = mp::ldexp(BigFloat(1), 512);
+  if (v == mp::trunc(v) && mp::abs(v) < exact_limit) {
     mp::cpp_int i = v.convert_to<mp::cpp_int>();
     return i.str();
   }
@@ -226,13 +230,18 @@ std::optional<Number> Number::divide(const Number& a, const Number& b) {
 }
 
 std::optional<Number> Number::modulo(const Number& a, const Number& b) {
+  // cty checks infinities first and abuses multiply to get an infinity of the right sign; zero
+  // times infinity is its "can't use modulo with zero and infinity" error.
+  if (a.is_infinite() || b.is_infinite()) {
+    if (a.sign() == 0 || b.sign() == 0) return std::nullopt;
+    return a * b;
+  }
   if (b.sign() == 0) return a;
   if (!a.big_ && !b.big_) {
     if (b.small_ == -1) return Number(0);
     return Number(a.small_ % b.small_);
   }
   BigFloat x = to_big(a, a.big_, a.small_), y = to_big(b, b.big_, b.small_);
-  if (mp::isinf(x) || mp::isinf(y)) return a * b;  // cty abuses multiply to get an infinity
   BigFloat q = mp::trunc(x / y);
   Big r{x - y * q};
   return normalize(std::move(r));

@@ -113,9 +113,12 @@ const char* directive_name(TplKind k) {
   }
 }
 
+// hcl.Range.String(): "file:line,col-col", or "file:line,col-line,col" across lines.
 std::string range_text(const std::string& file, const Range& r) {
-  return (file.empty() ? std::string() : file + ":") + std::to_string(r.start.line) + "," +
-         std::to_string(r.start.column) + "-" + std::to_string(r.end.column);
+  std::string s =
+      file + ":" + std::to_string(r.start.line) + "," + std::to_string(r.start.column) + "-";
+  if (r.end.line != r.start.line) s += std::to_string(r.end.line) + ",";
+  return s + std::to_string(r.end.column);
 }
 
 // ---- the parser -----------------------------------------------------------------------------
@@ -128,7 +131,13 @@ class Parser {
   Body* parse_body(Tok end);
   Expr* parse_expression();
   Expr* parse_bare_template();
+  // ParseExpression: a whole input holding one expression, where newlines are insignificant.
+  Expr* parse_standalone_expression() {
+    push_newlines(false);
+    return parse_expression();
+  }
   const Token& peek() { return toks_[peek_index()]; }
+  bool recovering() const { return recovery_; }
 
  private:
   // ---- peeking ----
@@ -392,7 +401,9 @@ Body* Parser::parse_body(Tok end) {
       }
     }
     end_range = prev_range();
-    if (bad.type != Tok::eof && bad.type != end) recover(end);
+    // As hashicorp/hcl, also at the end of the file: recovery mode keeps the enclosing bodies
+    // from reporting the same missing brace again.
+    recover(end);
     break;
   }
 
@@ -1996,15 +2007,12 @@ ParsedExpression parse_expression(std::string_view text, std::string filename) {
   out.file = std::make_unique<File>(std::move(filename), std::string(text));
   std::vector<Token> toks = lex(out.file->text(), LexMode::config, out.diagnostics);
   Parser p(*out.file, std::move(toks), out.diagnostics);
-  out.expr = p.parse_expression();
-  // Anything after the expression (other than newlines) is an error.
+  out.expr = p.parse_standalone_expression();
+  // Anything after the expression is an error, unless the parser is recovering from one (or the
+  // lexer reported the token already).
   Tok next = p.peek().type;
-  while (next == Tok::newline) {
-    // skip trailing newlines
-    break;
-  }
   out.file->set_body(Arena(out.file->arena()).make_plain<Body>());
-  if (next != Tok::eof && next != Tok::newline && !out.diagnostics.has_errors()) {
+  if (next != Tok::eof && !p.recovering() && !is_invalid_token(next)) {
     Diagnostic d;
     d.summary = "Extra characters after expression";
     d.detail = "An expression was successfully parsed, but extra characters were found after it.";
