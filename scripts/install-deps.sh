@@ -19,6 +19,8 @@ packages=(
   nginx-light signify-openbsd xz-utils
   # jail layer: a static busybox as the root of test jails; links, addresses, NAT
   busybox-static iproute2 nftables
+  # bench/jail compares start latency with crun on the same root
+  crun
 )
 
 missing=()

@@ -1,13 +1,10 @@
 #include <optional>
 
 #include "api.hpp"
+#include "job.hpp"
 #include "warden/job/hcl2json.hpp"
 #include "warden/job/jobspec.hpp"
 
-struct warden_job {
-  warden::job::Job job;
-  std::optional<warden::job::SourceMap> sources;  // when parsed from HCL
-};
 
 namespace {
 
