@@ -15,8 +15,9 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-pytest
-  # image layer tests: a plain web server as a registry, signify keys, xz archives
-  nginx-light signify-openbsd xz-utils
+  # image layer: liblzma for multi-threaded xz decoding (libarchive's reader is single-threaded);
+  # tests: a plain web server as a registry, signify keys, xz archives, test certificates, curl
+  liblzma-dev nginx-light signify-openbsd xz-utils openssl curl
   # jail layer: a static busybox as the root of test jails; links, addresses, NAT
   busybox-static iproute2 nftables
   # bench/jail compares start latency with crun on the same root
