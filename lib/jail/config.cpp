@@ -1,11 +1,10 @@
 #include "warden/jail/config.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <array>
 
 #include "warden/core/strings.hpp"
+#include "warden/job/hcl/json.hpp"
 
 namespace warden::jail {
 namespace {
@@ -187,50 +186,11 @@ Result<PotConfig> decode_config(const hcl::Value& config) {
   return c;
 }
 
-namespace {
-
-hcl::Value from_json(simdjson::dom::element e) {
-  switch (e.type()) {
-    case simdjson::dom::element_type::OBJECT: {
-      std::vector<hcl::Value::Entry> entries;
-      for (auto f : simdjson::dom::object(e))
-        entries.emplace_back(std::string(f.key), from_json(f.value));
-      return hcl::Value::object(std::move(entries));
-    }
-    case simdjson::dom::element_type::ARRAY: {
-      std::vector<hcl::Value> items;
-      for (auto i : simdjson::dom::array(e)) items.push_back(from_json(i));
-      return hcl::Value::tuple(std::move(items));
-    }
-    case simdjson::dom::element_type::STRING:
-      return hcl::Value::string(std::string_view(e));
-    case simdjson::dom::element_type::INT64:
-      return hcl::Value::number(int64_t(e));
-    case simdjson::dom::element_type::UINT64:
-      return hcl::Value::number(int64_t(uint64_t(e)));
-    case simdjson::dom::element_type::DOUBLE: {
-      double d = double(e);
-      if (d == double(int64_t(d))) return hcl::Value::number(int64_t(d));
-      return hcl::Value::string(std::to_string(d));
-    }
-    case simdjson::dom::element_type::BOOL:
-      return hcl::Value::boolean(bool(e));
-    case simdjson::dom::element_type::NULL_VALUE:
-      return hcl::Value();
-  }
-  return hcl::Value();
-}
-
-}  // namespace
-
 Result<PotConfig> decode_config_json(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::dom::element root;
-  if (auto err = parser.parse(padded).get(root))
-    return Error(ErrorCode::syntax,
-                 std::string("pot driver config: ") + simdjson::error_message(err));
-  return decode_config(from_json(root));
+  std::string err;
+  auto value = hcl::value_from_json(json, err);
+  if (!value) return Error(ErrorCode::syntax, "pot driver config: " + err);
+  return decode_config(*value);
 }
 
 std::string effective_network_mode(const PotConfig& config) {

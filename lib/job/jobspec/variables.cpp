@@ -5,9 +5,9 @@
 #include <set>
 #include <sstream>
 
-#include "../model/json_value.hpp"
 #include "warden/core/unicode.hpp"
 #include "warden/job/hcl/convert.hpp"
+#include "warden/job/hcl/json.hpp"
 #include "warden/job/hcl/parser.hpp"
 #include "warden/job/hcl/typeexpr.hpp"
 
@@ -220,7 +220,7 @@ void Variables::assign(const ParseOptions& opts, Diagnostics& diags) {
     size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && text[first] == '{') {
       std::string err;
-      auto obj = json_to_value(text, err);
+      auto obj = hcl::value_from_json(text, err);
       if (!obj || !obj->type().is_map_like()) {
         diags.add(make_error("Invalid variable file",
                              "The JSON variable file must hold an object" +

@@ -1,6 +1,6 @@
 // Nomad API JSON: the /v1/jobs payload, written and read through the field tables.
 #include "fields.hpp"
-#include "json_value.hpp"
+#include "warden/job/hcl/json.hpp"
 #include "warden/job/jobspec.hpp"
 
 namespace warden::job {
@@ -18,7 +18,7 @@ std::string to_json(const Job& job, const JsonOptions& options) {
 
 Result<Job> from_json(std::string_view json) {
   std::string err;
-  auto root = detail::json_to_value(json, err);
+  auto root = hcl::value_from_json(json, err);
   if (!root) return Error(ErrorCode::syntax, "invalid JSON: " + err);
   if (!root->type().is_map_like())
     return Error(ErrorCode::invalid_job, "a job must be a JSON object");
