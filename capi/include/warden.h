@@ -70,8 +70,8 @@ typedef enum warden_code {
   WARDEN_ERROR_UNSUPPORTED = 7,
   WARDEN_ERROR_PERMISSION = 8, /* a disabled capability, e.g. filesystem functions */
   WARDEN_ERROR_OUT_OF_MEMORY = 9,
-  WARDEN_ERROR_NETWORK = 10,   /* connecting, TLS, HTTP status, a dropped connection */
-  WARDEN_ERROR_VERIFY = 11,    /* a hash or signature that does not match */
+  WARDEN_ERROR_NETWORK = 10, /* connecting, TLS, HTTP status, a dropped connection */
+  WARDEN_ERROR_VERIFY = 11,  /* a hash or signature that does not match */
   WARDEN_ERROR_TIMEOUT = 12,
   WARDEN_ERROR_CANCELLED = 13, /* stopped on the caller's request */
   WARDEN_ERROR_CONFLICT = 14,  /* exists already, or busy */

@@ -5,7 +5,6 @@
 #include "warden/job/hcl2json.hpp"
 #include "warden/job/jobspec.hpp"
 
-
 namespace {
 
 std::vector<std::string> strings(const char* const* items, size_t n) {

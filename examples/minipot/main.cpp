@@ -32,7 +32,8 @@ const minipot::Registrar version_registrar(version_commands);
 
 void print_overview(const std::vector<Command>& cmds) {
   std::printf("Usage: minipot <command> [options] [args]\n\n");
-  std::printf("minipot is warden's single-binary agent and CLI, built on its C API. This version\n");
+  std::printf(
+      "minipot is warden's single-binary agent and CLI, built on its C API. This version\n");
   std::printf("reads job files, fetches and serves pot images, and runs jails.\n\nCommands:\n");
   for (const auto& c : cmds) {
     std::string left = "  " + c.path;

@@ -17,15 +17,19 @@ Job canonical(const std::string& text) {
   return j;
 }
 
-std::string typed_job(const std::string& type, const std::string& group_extra = "", const std::string& job_extra = "") {
-  return "job \"j\" {\n  type = \"" + type + "\"\n" + job_extra + "  group \"g\" {\n" + group_extra +
-         "    task \"t\" {\n      driver = \"exec\"\n      service {\n        port = \"80\"\n      }\n    }\n  }\n}\n";
+std::string typed_job(const std::string& type, const std::string& group_extra = "",
+                      const std::string& job_extra = "") {
+  return "job \"j\" {\n  type = \"" + type + "\"\n" + job_extra + "  group \"g\" {\n" +
+         group_extra +
+         "    task \"t\" {\n      driver = \"exec\"\n      service {\n        port = \"80\"\n      "
+         "}\n    }\n  }\n}\n";
 }
 
 }  // namespace
 
 TEST(Canonicalize, JobDefaults) {
-  Job j = canonical("job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n");
+  Job j = canonical(
+      "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n");
   EXPECT_EQ(j.region, "global");
   EXPECT_EQ(j.namespace_, "default");
   EXPECT_EQ(j.type, "service");
@@ -87,8 +91,10 @@ TEST(Canonicalize, SystemJobsHaveNoReschedulePolicy) {
 }
 
 TEST(Canonicalize, GroupSettingsMergeOverJobSettings) {
-  Job j = canonical(typed_job("service", "    update {\n      canary = 2\n    }\n    restart {\n      attempts = 9\n    }\n",
-                              "  update {\n    max_parallel = 3\n  }\n  reschedule {\n    attempts = 4\n  }\n"));
+  Job j = canonical(
+      typed_job("service",
+                "    update {\n      canary = 2\n    }\n    restart {\n      attempts = 9\n    }\n",
+                "  update {\n    max_parallel = 3\n  }\n  reschedule {\n    attempts = 4\n  }\n"));
   const TaskGroup& g = (*j.task_groups)[0];
   EXPECT_EQ(g.update->max_parallel, 3);
   EXPECT_EQ(g.update->canary, 2);
@@ -101,9 +107,12 @@ TEST(Canonicalize, GroupSettingsMergeOverJobSettings) {
 
 TEST(Canonicalize, ServiceNamesAndCheckDefaults) {
   Job j = canonical(
-      "job \"web\" {\n  group \"front\" {\n    service {\n      port = \"80\"\n    }\n    task \"nginx\" {\n      driver = \"exec\"\n"
-      "      service {\n        port = \"80\"\n        check_restart {\n          limit = 3\n        }\n        check {\n          type = \"tcp\"\n"
-      "          interval = \"5s\"\n          timeout = \"1s\"\n        }\n      }\n    }\n  }\n}\n");
+      "job \"web\" {\n  group \"front\" {\n    service {\n      port = \"80\"\n    }\n    task "
+      "\"nginx\" {\n      driver = \"exec\"\n"
+      "      service {\n        port = \"80\"\n        check_restart {\n          limit = 3\n      "
+      "  }\n        check {\n          type = \"tcp\"\n"
+      "          interval = \"5s\"\n          timeout = \"1s\"\n        }\n      }\n    }\n  "
+      "}\n}\n");
   const TaskGroup& g = (*j.task_groups)[0];
   EXPECT_EQ((*g.services)[0].name, "web-front");
   const Service& s = (*(*g.tasks)[0].services)[0];
@@ -132,9 +141,11 @@ TEST(Canonicalize, CoresClearsTheCpuDefault) {
 }
 
 TEST(Canonicalize, TemplatesAndArtifacts) {
-  Job j = canonical(job_with_task(
-      "      template {\n        data = \"x\"\n        destination = \"local/x\"\n        change_mode = \"signal\"\n      }\n"
-      "      artifact {\n        source = \"https://example.org/a.tgz\"\n        mode = \"file\"\n      }\n"));
+  Job j =
+      canonical(job_with_task("      template {\n        data = \"x\"\n        destination = "
+                              "\"local/x\"\n        change_mode = \"signal\"\n      }\n"
+                              "      artifact {\n        source = \"https://example.org/a.tgz\"\n  "
+                              "      mode = \"file\"\n      }\n"));
   const Task& t = (*(*j.task_groups)[0].tasks)[0];
   EXPECT_EQ((*t.templates)[0].change_signal, "SIGHUP");
   EXPECT_EQ((*t.templates)[0].left_delim, "{{");

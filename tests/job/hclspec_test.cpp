@@ -7,12 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <sstream>
-#include <deque>
-#include <functional>
 
 #include "warden/job/hcl/convert.hpp"
 #include "warden/job/hcl/eval.hpp"
@@ -80,12 +80,15 @@ bool same_value(const Value& want, const Value& got, std::string& why, const std
       return false;
     }
     for (size_t i = 0; i < want.elements().size(); ++i) {
-      if (!same_value(want.elements()[i], got.elements()[i], why, path + "[" + std::to_string(i) + "]")) return false;
+      if (!same_value(want.elements()[i], got.elements()[i], why,
+                      path + "[" + std::to_string(i) + "]"))
+        return false;
     }
     return true;
   }
   if (wt.kind() != gt.kind()) {
-    why = path + ": want " + wt.friendly_name() + " " + want.display() + ", got " + gt.friendly_name() + " " + got.display();
+    why = path + ": want " + wt.friendly_name() + " " + want.display() + ", got " +
+          gt.friendly_name() + " " + got.display();
     return false;
   }
   bool eq = want.equals(got);
@@ -96,7 +99,8 @@ bool same_value(const Value& want, const Value& got, std::string& why, const std
 // A minimal hcldec: decodes `body` as described by the spec block.
 class SpecDecoder {
  public:
-  SpecDecoder(const Scope& scope, const File& input, Diagnostics& diags) : scope_(scope), input_(input), diags_(diags) {}
+  SpecDecoder(const Scope& scope, const File& input, Diagnostics& diags)
+      : scope_(scope), input_(input), diags_(diags) {}
 
   // `spec` is a spec block (object, attr, block, ...); `label` is its property name, if any.
   Value decode(const Block& spec, const Body& body) {
@@ -164,14 +168,17 @@ class SpecDecoder {
     return out;
   }
 
-  const Block* nested_spec(const Block& spec) { return spec.body->blocks.empty() ? nullptr : spec.body->blocks[0]; }
+  const Block* nested_spec(const Block& spec) {
+    return spec.body->blocks.empty() ? nullptr : spec.body->blocks[0];
+  }
 
   void add_schema(const Block& spec, BodySchema& schema) {
     std::string_view kind = spec.type;
     if (kind == "attr") {
       names_.push_back(name_of(spec, "name"));
       schema.attributes.push_back({names_.back(), required(spec)});
-    } else if (kind == "block" || kind == "block_list" || kind == "block_map" || kind == "block_set") {
+    } else if (kind == "block" || kind == "block_list" || kind == "block_map" ||
+               kind == "block_set") {
       names_.push_back(name_of(spec, "block_type"));
       BlockSchema bs{names_.back(), {}};
       if (kind == "block_map") bs.labels = labels_of(spec);
@@ -225,7 +232,8 @@ class SpecDecoder {
     std::vector<Value::Entry> entries;
     for (const Block* b : blocks) {
       Value v = decode(*nested, *b->body);
-      for (size_t i = b->labels.size(); i-- > 1;) v = Value::map({{std::string(b->labels[i]), v}}, v.type());
+      for (size_t i = b->labels.size(); i-- > 1;)
+        v = Value::map({{std::string(b->labels[i]), v}}, v.type());
       entries.emplace_back(std::string(b->labels[0]), v);
     }
     Type elem = entries.empty() ? Type::dynamic() : entries[0].second.type();
@@ -344,7 +352,8 @@ TEST_P(HclSpec, Passes) {
           auto v = evaluate(a.expr, empty, *input.file, diags);
           entries.emplace_back(std::string(a.name), v ? *v : Value());
         }
-        for (const Block* b : body.blocks) entries.emplace_back(std::string(b->type), body_value(*b->body));
+        for (const Block* b : body.blocks)
+          entries.emplace_back(std::string(b->type), body_value(*b->body));
         return Value::object(std::move(entries));
       };
       got = body_value(input.file->body());

@@ -24,9 +24,10 @@ inline Error parse_err(const std::string& text, const ParseOptions& opts = {}) {
 }
 
 // A minimal job around a task body.
-inline std::string job_with_task(const std::string& task_body, const std::string& group_extra = "") {
-  return "job \"j\" {\n  group \"g\" {\n" + group_extra + "    task \"t\" {\n      driver = \"exec\"\n" + task_body +
-         "    }\n  }\n}\n";
+inline std::string job_with_task(const std::string& task_body,
+                                 const std::string& group_extra = "") {
+  return "job \"j\" {\n  group \"g\" {\n" + group_extra +
+         "    task \"t\" {\n      driver = \"exec\"\n" + task_body + "    }\n  }\n}\n";
 }
 
 }  // namespace warden::job::test

@@ -48,7 +48,8 @@ TEST(Jobspec, UnknownBlockAndWrongTypes) {
 }
 
 TEST(Jobspec, DurationsInGoSyntax) {
-  Job j = parse_ok(job_with_task("      kill_timeout = \"1h30m\"\n      shutdown_delay = \"300ms\"\n"));
+  Job j =
+      parse_ok(job_with_task("      kill_timeout = \"1h30m\"\n      shutdown_delay = \"300ms\"\n"));
   const Task& t = (*(*j.task_groups)[0].tasks)[0];
   EXPECT_EQ(t.kill_timeout, std::chrono::minutes(90));
   EXPECT_EQ(t.shutdown_delay, std::chrono::milliseconds(300));
@@ -57,7 +58,9 @@ TEST(Jobspec, DurationsInGoSyntax) {
 }
 
 TEST(Jobspec, PortsSplitIntoDynamicAndReserved) {
-  Job j = parse_ok(job_with_task("", "    network {\n      port \"http\" {}\n      port \"db\" {\n        static = 5432\n        to = 5432\n      }\n    }\n"));
+  Job j = parse_ok(job_with_task("",
+                                 "    network {\n      port \"http\" {}\n      port \"db\" {\n     "
+                                 "   static = 5432\n        to = 5432\n      }\n    }\n"));
   const NetworkResource& n = (*(*j.task_groups)[0].networks)[0];
   ASSERT_TRUE(n.dynamic_ports && n.reserved_ports);
   EXPECT_EQ((*n.dynamic_ports)[0].label, "http");
@@ -66,19 +69,24 @@ TEST(Jobspec, PortsSplitIntoDynamicAndReserved) {
 }
 
 TEST(Jobspec, ConfigKeepsNomadsHcl1Shape) {
-  Job j = parse_ok(job_with_task(
-      "      config {\n        image = \"x\"\n        port_map = {\n          http = \"80\"\n        }\n"
-      "        args = [\"-g\", \"'daemon off;'\"]\n        mount {\n          a = 1\n        }\n        n = 2.5\n      }\n"));
+  Job j =
+      parse_ok(job_with_task("      config {\n        image = \"x\"\n        port_map = {\n        "
+                             "  http = \"80\"\n        }\n"
+                             "        args = [\"-g\", \"'daemon off;'\"]\n        mount {\n        "
+                             "  a = 1\n        }\n        n = 2.5\n      }\n"));
   const Task& t = (*(*j.task_groups)[0].tasks)[0];
   ASSERT_TRUE(t.config);
-  EXPECT_EQ(t.config->to_json(),
-            R"({"args":["-g","'daemon off;'"],"image":"x","mount":[{"a":1}],"n":2.5,"port_map":[{"http":"80"}]})");
+  EXPECT_EQ(
+      t.config->to_json(),
+      R"({"args":["-g","'daemon off;'"],"image":"x","mount":[{"a":1}],"n":2.5,"port_map":[{"http":"80"}]})");
 }
 
 TEST(Jobspec, UndefinedRootNamesSurviveAsInterpolations) {
   Job j = parse_ok(
-      "job \"j\" {\n  region = meta.region\n  group \"g\" {\n    task \"t\" {\n      driver = \"exec\"\n"
-      "      env {\n        PORT = \"${NOMAD_PORT_http}\"\n        KERNEL = \"k-${attr.kernel.name}\"\n      }\n    }\n  }\n}\n");
+      "job \"j\" {\n  region = meta.region\n  group \"g\" {\n    task \"t\" {\n      driver = "
+      "\"exec\"\n"
+      "      env {\n        PORT = \"${NOMAD_PORT_http}\"\n        KERNEL = "
+      "\"k-${attr.kernel.name}\"\n      }\n    }\n  }\n}\n");
   EXPECT_EQ(j.region, "${meta.region}");
   const Task& t = (*(*j.task_groups)[0].tasks)[0];
   EXPECT_EQ(t.env->at("PORT"), "${NOMAD_PORT_http}");
@@ -116,13 +124,17 @@ TEST(Jobspec, ConstraintShorthands) {
 }
 
 TEST(Jobspec, AffinityWeights) {
-  Job j = parse_ok("job \"j\" {\n  affinity {\n    attribute = \"${node.datacenter}\"\n    value = \"dc1\"\n    weight = -50\n  }\n}\n");
+  Job j = parse_ok(
+      "job \"j\" {\n  affinity {\n    attribute = \"${node.datacenter}\"\n    value = \"dc1\"\n    "
+      "weight = -50\n  }\n}\n");
   EXPECT_EQ((*j.affinities)[0].weight, -50);
   EXPECT_EQ((*j.affinities)[0].operand, "=");
 }
 
 TEST(Jobspec, JobLevelTasksBecomeTheirOwnGroupsFirst) {
-  Job j = parse_ok("job \"j\" {\n  group \"g\" {\n    task \"a\" {\n      driver = \"exec\"\n    }\n  }\n  task \"solo\" {\n    driver = \"raw_exec\"\n  }\n}\n");
+  Job j = parse_ok(
+      "job \"j\" {\n  group \"g\" {\n    task \"a\" {\n      driver = \"exec\"\n    }\n  }\n  task "
+      "\"solo\" {\n    driver = \"raw_exec\"\n  }\n}\n");
   ASSERT_EQ(j.task_groups->size(), 2u);
   EXPECT_EQ((*j.task_groups)[0].name, "solo");
   EXPECT_EQ((*(*j.task_groups)[0].tasks)[0].driver, "raw_exec");
@@ -131,8 +143,10 @@ TEST(Jobspec, JobLevelTasksBecomeTheirOwnGroupsFirst) {
 
 TEST(Jobspec, VaultBlocksAreInheritedByTasks) {
   Job j = parse_ok(
-      "job \"j\" {\n  vault {\n    policies = [\"job\"]\n  }\n  group \"g\" {\n    vault {\n      policies = [\"group\"]\n    }\n"
-      "    task \"a\" {\n      driver = \"exec\"\n    }\n    task \"b\" {\n      driver = \"exec\"\n      vault {\n        policies = [\"own\"]\n      }\n    }\n  }\n"
+      "job \"j\" {\n  vault {\n    policies = [\"job\"]\n  }\n  group \"g\" {\n    vault {\n      "
+      "policies = [\"group\"]\n    }\n"
+      "    task \"a\" {\n      driver = \"exec\"\n    }\n    task \"b\" {\n      driver = "
+      "\"exec\"\n      vault {\n        policies = [\"own\"]\n      }\n    }\n  }\n"
       "  group \"h\" {\n    task \"c\" {\n      driver = \"exec\"\n    }\n  }\n}\n");
   const auto& g = (*j.task_groups)[0];
   EXPECT_EQ((*(*g.tasks)[0].vault->policies)[0], "group");
@@ -142,7 +156,9 @@ TEST(Jobspec, VaultBlocksAreInheritedByTasks) {
 }
 
 TEST(Jobspec, TaskScalingPolicies) {
-  Job j = parse_ok(job_with_task("      scaling \"cpu\" {\n        min = 100\n        max = 500\n        policy {\n          cooldown = \"5m\"\n        }\n      }\n"));
+  Job j =
+      parse_ok(job_with_task("      scaling \"cpu\" {\n        min = 100\n        max = 500\n      "
+                             "  policy {\n          cooldown = \"5m\"\n        }\n      }\n"));
   const Task& t = (*(*j.task_groups)[0].tasks)[0];
   ASSERT_TRUE(t.scaling_policies);
   EXPECT_EQ((*t.scaling_policies)[0].type, "vertical_cpu");
@@ -154,8 +170,10 @@ TEST(Jobspec, TaskScalingPolicies) {
 TEST(Jobspec, DynamicBlocks) {
   Job j = parse_ok(
       "locals {\n  ports = [\"http\", \"admin\"]\n}\n"
-      "job \"j\" {\n  group \"g\" {\n    network {\n      dynamic \"port\" {\n        for_each = local.ports\n"
-      "        labels = [port.value]\n        content {\n          to = port.key + 8000\n        }\n      }\n    }\n"
+      "job \"j\" {\n  group \"g\" {\n    network {\n      dynamic \"port\" {\n        for_each = "
+      "local.ports\n"
+      "        labels = [port.value]\n        content {\n          to = port.key + 8000\n        "
+      "}\n      }\n    }\n"
       "    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n");
   const auto& ports = *(*(*j.task_groups)[0].networks)[0].dynamic_ports;
   ASSERT_EQ(ports.size(), 2u);
@@ -163,7 +181,8 @@ TEST(Jobspec, DynamicBlocks) {
   EXPECT_EQ(ports[0].to, 8000);
   EXPECT_EQ(ports[1].label, "admin");
   EXPECT_EQ(ports[1].to, 8001);
-  auto e = parse_err("job \"j\" {\n  dynamic \"nope\" {\n    for_each = [1]\n    content {}\n  }\n}\n");
+  auto e =
+      parse_err("job \"j\" {\n  dynamic \"nope\" {\n    for_each = [1]\n    content {}\n  }\n}\n");
   EXPECT_EQ(e.diagnostics()[0].summary, "Unsupported block type");
 }
 
@@ -171,7 +190,8 @@ TEST(Jobspec, VariablesTypesDefaultsAndPrecedence) {
   const std::string text =
       "variable \"count\" {\n  type = number\n  default = 1\n}\n"
       "variable \"tags\" {\n  type = list(string)\n  default = [\"a\"]\n}\n"
-      "job \"j\" {\n  meta {\n    tags = join(\",\", var.tags)\n  }\n  group \"g\" {\n    count = var.count\n"
+      "job \"j\" {\n  meta {\n    tags = join(\",\", var.tags)\n  }\n  group \"g\" {\n    count = "
+      "var.count\n"
       "    task \"t\" {\n      driver = \"exec\"\n    }\n  }\n}\n";
   EXPECT_EQ(*(*parse_ok(text).task_groups)[0].count, 1);
   ParseOptions env;
@@ -207,13 +227,15 @@ TEST(Jobspec, VariableErrors) {
   o.variables = {{"nope", "1"}};
   auto undefined = parse_err("job \"j\" {\n}\n", o);
   EXPECT_EQ(undefined.diagnostics()[0].summary, "Undefined -var variable");
-  auto bad_type = parse_err("variable \"n\" {\n  type = number\n  default = \"many\"\n}\njob \"j\" {\n}\n");
+  auto bad_type =
+      parse_err("variable \"n\" {\n  type = number\n  default = \"many\"\n}\njob \"j\" {\n}\n");
   EXPECT_EQ(bad_type.diagnostics()[0].summary, "Invalid default value for variable");
 }
 
 TEST(Jobspec, VariableValidation) {
   const std::string text =
-      "variable \"n\" {\n  type = number\n  default = 3\n  validation {\n    condition = var.n < 5\n"
+      "variable \"n\" {\n  type = number\n  default = 3\n  validation {\n    condition = var.n < "
+      "5\n"
       "    error_message = \"The count must be below 5.\"\n  }\n}\njob \"j\" {\n}\n";
   parse_ok(text);
   ParseOptions o;
@@ -224,7 +246,9 @@ TEST(Jobspec, VariableValidation) {
 }
 
 TEST(Jobspec, LocalsInAnyOrderAndCycles) {
-  Job j = parse_ok("locals {\n  b = \"${local.a}-b\"\n  a = upper(\"x\")\n}\njob \"j\" {\n  region = local.b\n}\n");
+  Job j = parse_ok(
+      "locals {\n  b = \"${local.a}-b\"\n  a = upper(\"x\")\n}\njob \"j\" {\n  region = "
+      "local.b\n}\n");
   EXPECT_EQ(j.region, "X-b");
   auto e = parse_err("locals {\n  a = local.b\n  b = local.a\n}\njob \"j\" {\n}\n");
   EXPECT_EQ(e.diagnostics()[0].summary, "Cycle in local values");
@@ -247,7 +271,8 @@ TEST(Jobspec, FilesystemFunctionsAreOffByDefault) {
 
 TEST(Jobspec, SeveralErrorsInSourceOrder) {
   auto e = parse_err(
-      "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      resources {\n        cpuu = 1\n      }\n    }\n  }\n"
+      "job \"j\" {\n  group \"g\" {\n    task \"t\" {\n      resources {\n        cpuu = 1\n      "
+      "}\n    }\n  }\n"
       "  priorty = 1\n  datacenter = [\"x\"]\n}\n");
   ASSERT_EQ(e.diagnostics().size(), 3u);
   EXPECT_EQ(e.diagnostics()[0].subject->start.line, 5u);

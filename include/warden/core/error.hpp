@@ -23,14 +23,14 @@ enum class ErrorCode : int {
   io = 5,                // reading or writing a file failed
   not_found = 6,
   unsupported = 7,
-  permission = 8,        // a disabled capability, e.g. filesystem functions
+  permission = 8,  // a disabled capability, e.g. filesystem functions
   out_of_memory = 9,
-  network = 10,          // connecting, TLS, HTTP status, a dropped connection
-  verify = 11,           // a hash or signature that does not match
+  network = 10,  // connecting, TLS, HTTP status, a dropped connection
+  verify = 11,   // a hash or signature that does not match
   timeout = 12,
-  cancelled = 13,        // stopped on the caller's request
-  conflict = 14,         // the thing exists already, or is busy
-  unsafe = 15,           // refused as dangerous (an archive escaping its root, a bomb, ...)
+  cancelled = 13,  // stopped on the caller's request
+  conflict = 14,   // the thing exists already, or is busy
+  unsafe = 15,     // refused as dangerous (an archive escaping its root, a bomb, ...)
 };
 
 const char* error_code_name(ErrorCode code);
