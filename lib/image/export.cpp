@@ -1,6 +1,7 @@
 // Image export: a sorted walk of the root written as pax tar by libarchive, compressed by
 // liblzma's multi-threaded encoder and hashed on the way to the file, in one pass.
 #include "warden/image/export.hpp"
+#include "warden/core/fs.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -18,7 +19,6 @@
 #include <thread>
 #include <vector>
 
-#include "fsutil.hpp"
 #include "warden/core/log.hpp"
 #include "warden/image/digest.hpp"
 #include "warden/image/reference.hpp"
@@ -296,7 +296,7 @@ Result<ExportResult> export_image(const std::string& rootfs_in, const ExportOpti
 
   std::optional<SignifySecretKey> key;
   if (!o.sign_key.empty()) {
-    auto text = detail::read_file(o.sign_key, 64 * 1024);
+    auto text = read_file(o.sign_key, 64 * 1024);
     if (!text) return std::move(text).error();
     auto k = parse_signify_secret_key(*text);
     if (!k) return Error(k.error().code(), o.sign_key + ": " + k.error().message());
@@ -311,14 +311,14 @@ Result<ExportResult> export_image(const std::string& rootfs_in, const ExportOpti
   } root_closer{root};
   struct stat root_st {};
   if (::fstat(root, &root_st) != 0) return sys_error("cannot inspect", rootfs, errno);
-  if (auto r = detail::make_dirs(o.out_dir); !r) return std::move(r).error();
+  if (auto r = make_dirs(o.out_dir); !r) return std::move(r).error();
 
   ExportResult res;
   std::string base = o.out_dir + "/" + o.pot + "_" + o.tag + ".xz";
   res.archive = base;
   res.meta = base + ".meta";
   res.digest = base + ".skein";
-  std::string tmp = o.out_dir + "/." + o.pot + "_" + o.tag + ".xz.tmp-" + detail::random_hex(6);
+  std::string tmp = o.out_dir + "/." + o.pot + "_" + o.tag + ".xz.tmp-" + random_hex(12);
   int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (out < 0) return sys_error("cannot create", tmp, errno);
   struct TmpGuard {
@@ -372,24 +372,23 @@ Result<ExportResult> export_image(const std::string& rootfs_in, const ExportOpti
   xz.sha256().update(meta);
   res.skein_hex = to_hex(xz.skein().final());
   std::string skein_text = res.skein_hex + "\n";
-  if (auto r = detail::write_file_atomic(res.meta, meta); !r) return std::move(r).error();
-  if (auto r = detail::write_file_atomic(res.digest, skein_text); !r) return std::move(r).error();
+  if (auto r = write_file_atomic(res.meta, meta); !r) return std::move(r).error();
+  if (auto r = write_file_atomic(res.digest, skein_text); !r) return std::move(r).error();
   std::string sha_text;
   if (o.sha256) {
     res.sha256 = base + ".sha256";
     sha_text = to_hex(xz.sha256().final()) + "\n";
-    if (auto r = detail::write_file_atomic(res.sha256, sha_text); !r) return std::move(r).error();
+    if (auto r = write_file_atomic(res.sha256, sha_text); !r) return std::move(r).error();
   }
   if (key) {
     auto sig = signify_sign(*key, skein_text, pubkey_name_for(o.sign_key));
     if (!sig) return std::move(sig).error();
     res.signature = res.digest + ".sig";
-    if (auto r = detail::write_file_atomic(res.signature, *sig); !r) return std::move(r).error();
+    if (auto r = write_file_atomic(res.signature, *sig); !r) return std::move(r).error();
     if (o.sha256) {
       auto sig2 = signify_sign(*key, sha_text, pubkey_name_for(o.sign_key));
       if (!sig2) return std::move(sig2).error();
-      if (auto r = detail::write_file_atomic(res.sha256 + ".sig", *sig2); !r)
-        return std::move(r).error();
+      if (auto r = write_file_atomic(res.sha256 + ".sig", *sig2); !r) return std::move(r).error();
     }
   }
   return res;

@@ -9,6 +9,7 @@
 // hash, so that a tampered payload is reported as a hash mismatch rather than as a decoding
 // error.
 #include "warden/image/store.hpp"
+#include "warden/core/fs.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,7 +26,6 @@
 #include <thread>
 
 #include "catalog.hpp"
-#include "fsutil.hpp"
 #include "warden/core/log.hpp"
 #include "warden/image/errors.hpp"
 #include "warden/image/signify.hpp"
@@ -167,13 +167,11 @@ struct ImageStore::Impl {
   std::string object_dir(std::string_view id) const { return dir + "/objects/" + std::string(id); }
 
   // Store-wide lock for the short sections that link names to objects or collect objects.
-  Result<detail::FileLock> store_lock() const {
-    return detail::FileLock::acquire(path("store.lock"));
-  }
+  Result<FileLock> store_lock() const { return FileLock::acquire(path("store.lock")); }
 
   Result<ImageInfo> read_name(std::string_view name) const {
     std::string file = name_file(name);
-    auto text = detail::read_file(file);
+    auto text = read_file(file);
     if (!text) {
       if (text.error().code() == ErrorCode::not_found)
         return Error(ErrorCode::not_found,
@@ -190,7 +188,7 @@ struct ImageStore::Impl {
     if (auto r = validate_name(name, "image name"); !r) return std::move(r).error();
     auto info = read_name(name);
     if (!info) return info;
-    if (!detail::exists(info->rootfs))
+    if (!exists(info->rootfs))
       return Error(ErrorCode::not_found,
                    "image \"" + std::string(name) + "\" has lost its files (" + info->rootfs + ")");
     info->layers.push_back(info->rootfs);
@@ -212,7 +210,7 @@ struct ImageStore::Impl {
 
   bool cached(std::string_view name) const {
     auto info = read_name(name);
-    return info && detail::exists(info->rootfs);
+    return info && exists(info->rootfs);
   }
 
   // ---- fetching ----
@@ -329,7 +327,7 @@ struct ImageStore::Impl {
       info.entries = old->entries;
       info.bytes = old->bytes;
     }
-    if (auto w = detail::write_file_atomic(name_file(r.name), detail::name_record_json(info)); !w)
+    if (auto w = write_file_atomic(name_file(r.name), detail::name_record_json(info)); !w)
       return std::move(w).error();
     return info;
   }
@@ -337,7 +335,7 @@ struct ImageStore::Impl {
   // The sizes recorded with an object (object.json is a name record of its first name).
   std::optional<ImageInfo> read_object_stats(const std::string& object) const {
     std::string file = object_dir(object) + "/object.json";
-    auto text = detail::read_file(file);
+    auto text = read_file(file);
     if (!text) return std::nullopt;
     auto info = detail::parse_name_record(*text, file);
     if (!info) return std::nullopt;
@@ -348,26 +346,26 @@ struct ImageStore::Impl {
   Result<ImageInfo> download_and_commit(Session& s, Job& job, const Remote& r) {
     const std::string name = r.name;
     const std::string url = r.ref.file_url();
-    std::string staging = path("staging/" + name + "." + detail::random_hex(6));
+    std::string staging = path("staging/" + name + "." + random_hex(12));
     std::string part = path("partial/" + name + ".xz.part");
     std::string part_info = path("partial/" + name + ".xz.json");
-    auto cleanup_staging = [&] { (void)detail::remove_tree(staging); };
+    auto cleanup_staging = [&] { (void)remove_tree(staging); };
     auto drop_partial = [&] {
       ::unlink(part.c_str());
       ::unlink(part_info.c_str());
     };
-    if (auto m = detail::make_dirs(staging + "/rootfs", 0755); !m) return std::move(m).error();
+    if (auto m = make_dirs(staging + "/rootfs", 0755); !m) return std::move(m).error();
 
     // Resume a partial download left by an earlier attempt at the same content.
     uint64_t resume = 0;
     std::string want_info = url + "\n" + r.digest + "\n";
-    if (auto have = detail::read_file(part_info); have && *have == want_info) {
+    if (auto have = read_file(part_info); have && *have == want_info) {
       struct stat st {};
       if (::stat(part.c_str(), &st) == 0) resume = static_cast<uint64_t>(st.st_size);
     } else {
       drop_partial();
     }
-    if (auto w = detail::write_file_atomic(part_info, want_info); !w) {
+    if (auto w = write_file_atomic(part_info, want_info); !w) {
       cleanup_staging();
       return std::move(w).error();
     }
@@ -509,8 +507,7 @@ struct ImageStore::Impl {
     record.entries = stats.entries;
     record.bytes = stats.bytes;
     record.fetched_at = unix_now();
-    if (auto w =
-            detail::write_file_atomic(staging + "/object.json", detail::name_record_json(record));
+    if (auto w = write_file_atomic(staging + "/object.json", detail::name_record_json(record));
         !w) {
       cleanup_staging();
       return std::move(w).error();
@@ -537,18 +534,17 @@ struct ImageStore::Impl {
 
   Result<void> fetch_one(Session& s, Job& job, Remote r, bool refresh) {
     const std::string name = r.name;
-    auto lock = detail::FileLock();
-    auto got = detail::FileLock::try_acquire(path("locks/" + name + ".lock"), lock);
+    auto lock = FileLock();
+    auto got = FileLock::try_acquire(path("locks/" + name + ".lock"), lock);
     if (!got) return std::move(got).error();
     if (!*got) {
       job.report(name, FetchStep::wait);
-      auto waited =
-          detail::FileLock::acquire(path("locks/" + name + ".lock"), [&] { return job.check(); });
+      auto waited = FileLock::acquire(path("locks/" + name + ".lock"), [&] { return job.check(); });
       if (!waited) return std::move(waited).error();
       lock = std::move(*waited);
       refresh = false;  // whoever held the lock has just fetched it
     }
-    if (auto existing = read_name(name); existing && detail::exists(existing->rootfs)) {
+    if (auto existing = read_name(name); existing && exists(existing->rootfs)) {
       if (!refresh || (existing->digest == r.digest && existing->algorithm == r.algorithm)) {
         job.report(name, FetchStep::cached);
         return {};
@@ -562,7 +558,7 @@ struct ImageStore::Impl {
         if (n.rfind(name + ".", 0) == 0 && n.size() == name.size() + 13) stale.push_back(n);
       }
       ::closedir(d);
-      for (const auto& n : stale) (void)detail::remove_tree(path("staging/" + n));
+      for (const auto& n : stale) (void)remove_tree(path("staging/" + n));
     }
     for (int attempt = 0;; ++attempt) {
       if (auto c = job.check(); !c) return c;
@@ -570,7 +566,7 @@ struct ImageStore::Impl {
         // Content already in the store (under another name): just add the name.
         auto slock = store_lock();
         if (!slock) return std::move(slock).error();
-        if (detail::exists(object_dir(r.object_id()) + "/rootfs")) {
+        if (exists(object_dir(r.object_id()) + "/rootfs")) {
           auto info = link_name(r, r.object_id(), 0, nullptr);
           if (!info) return std::move(info).error();
           job.report(name, FetchStep::cached);
@@ -618,7 +614,7 @@ struct ImageStore::Impl {
     if (!opt.public_key.empty()) {
       std::string text = opt.public_key;
       if (text.rfind("untrusted comment:", 0) != 0) {
-        auto file = detail::read_file(opt.public_key, 64 * 1024);
+        auto file = read_file(opt.public_key, 64 * 1024);
         if (!file)
           return Error(ErrorCode::invalid_argument, "public key: " + file.error().message());
         text = std::move(*file);
@@ -689,7 +685,7 @@ Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& dir_in) 
     dir = std::string(cwd) + "/" + dir;
   }
   for (const char* sub : {"objects", "names", "locks", "staging", "partial", "trash"}) {
-    if (auto r = detail::make_dirs(dir + "/" + sub, 0755); !r) return std::move(r).error();
+    if (auto r = make_dirs(dir + "/" + sub, 0755); !r) return std::move(r).error();
   }
   std::unique_ptr<ImageStore> s(new ImageStore());
   s->impl_->dir = dir;
@@ -737,7 +733,7 @@ Result<std::vector<ImageInfo>> ImageStore::list() const {
 Result<void> ImageStore::remove(std::string_view name_in) {
   if (auto r = validate_name(name_in, "image name"); !r) return r;
   std::string name(name_in);
-  auto lock = detail::FileLock::acquire(impl_->path("locks/" + name + ".lock"));
+  auto lock = FileLock::acquire(impl_->path("locks/" + name + ".lock"));
   if (!lock) return std::move(lock).error();
   auto slock = impl_->store_lock();
   if (!slock) return std::move(slock).error();
@@ -757,7 +753,7 @@ Result<void> ImageStore::remove(std::string_view name_in) {
     return Error(ErrorCode::io,
                  "cannot remove " + impl_->name_file(name) + ": " + std::strerror(errno));
   if (shared) return {};
-  std::string trash = impl_->path("trash/" + info->object + "." + detail::random_hex(6));
+  std::string trash = impl_->path("trash/" + info->object + "." + random_hex(12));
   if (::rename(impl_->object_dir(info->object).c_str(), trash.c_str()) != 0) {
     if (errno == ENOENT) return {};
     return Error(ErrorCode::io,
@@ -765,7 +761,7 @@ Result<void> ImageStore::remove(std::string_view name_in) {
   }
   slock->release();
   lock->release();
-  return detail::remove_tree(trash);
+  return remove_tree(trash);
 }
 
 void ImageStore::cancel_all() {

@@ -78,7 +78,7 @@ Result<std::unique_ptr<Driver>> make_driver(DriverOptions options) {
   if (options.data_dir.empty())
     return Error(ErrorCode::invalid_argument, "the jail driver needs a data directory");
   while (options.data_dir.size() > 1 && options.data_dir.back() == '/') options.data_dir.pop_back();
-  if (auto r = detail::make_dirs(options.data_dir, 0711); !r) return std::move(r).error();
+  if (auto r = make_dirs(options.data_dir, 0711); !r) return std::move(r).error();
   if (options.backend == Backend::pot) return detail::make_pot_driver(std::move(options));
 #if defined(__linux__)
   return detail::make_linux_driver(std::move(options));

@@ -14,8 +14,6 @@
 
 namespace warden::jail {
 
-using detail::Fd;
-
 const char* stream_name(LogStream s) {
   return s == LogStream::out ? "stdout" : "stderr";
 }
@@ -43,7 +41,7 @@ struct LogReader::Impl {
   bool present(uint64_t& lo, uint64_t& hi) const {
     std::string prefix = task + "." + stream_name(stream) + ".";
     bool any = false;
-    for (const auto& name : detail::list_dir(dir)) {
+    for (const auto& name : list_dir(dir)) {
       if (name.compare(0, prefix.size(), prefix) != 0) continue;
       std::string digits = name.substr(prefix.size());
       if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
@@ -75,13 +73,13 @@ struct LogReader::Impl {
       size_t want = cap;
       if (want > max - pos) want = size_t(max - pos);
       ssize_t n = ::pread(file.get(), buf, want, off_t(pos));
-      if (n < 0) return detail::sys_error("read " + path(idx));
+      if (n < 0) return sys_error("read " + path(idx));
       if (n > 0) {
         offset += uint64_t(n);
         return size_t(n);
       }
       // At the end of this file: go on with the next one if the writer did.
-      if (!detail::exists(path(idx + 1))) return size_t(0);
+      if (!exists(path(idx + 1))) return size_t(0);
       offset = (idx + 1) * max;
     }
     return size_t(0);

@@ -1,11 +1,9 @@
 #include "util.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -16,26 +14,11 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fstream>
-#include <random>
 #include <sstream>
 
 extern char** environ;
 
 namespace warden::jail::detail {
-
-void Fd::reset(int fd) {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
-}
-
-Error sys_error(std::string_view what, int err) {
-  return Error(ErrorCode::io, std::string(what) + ": " + std::strerror(err));
-}
-
-Error sys_error(std::string_view what) {
-  return sys_error(what, errno);
-}
 
 int64_t wall_ns() {
   timespec ts{};
@@ -49,23 +32,6 @@ int64_t mono_ns() {
   return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return sys_error("open " + path);
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return sys_error("read " + path);
-    }
-    if (n == 0) break;
-    out.append(buf, size_t(n));
-  }
-  return out;
-}
-
 static Result<void> write_all(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
@@ -76,80 +42,6 @@ static Result<void> write_all(int fd, std::string_view data, const std::string& 
     data.remove_prefix(size_t(n));
   }
   return {};
-}
-
-Result<void> write_file(const std::string& path, std::string_view data, mode_t mode) {
-  Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-  if (!fd) return sys_error("open " + path);
-  return write_all(fd.get(), data, path);
-}
-
-Result<void> write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  if (auto r = write_file(tmp, data, mode); !r) return r;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    ::unlink(tmp.c_str());
-    return sys_error("rename " + path, e);
-  }
-  return {};
-}
-
-bool exists(const std::string& path) {
-  struct stat st;
-  return ::lstat(path.c_str(), &st) == 0;
-}
-
-bool is_dir(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-Result<void> make_dirs(const std::string& path, mode_t mode) {
-  if (path.empty()) return {};
-  std::string cur;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    cur = path.substr(0, j);
-    if (!cur.empty() && ::mkdir(cur.c_str(), mode) != 0 && errno != EEXIST)
-      return sys_error("mkdir " + cur);
-    i = j + 1;
-  }
-  if (!is_dir(path)) return Error(ErrorCode::io, "not a directory: " + path);
-  return {};
-}
-
-static Result<void> remove_at(int dirfd, const char* name, const std::string& shown) {
-  if (::unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return {};
-  if (errno != EISDIR && errno != EPERM) return sys_error("unlink " + shown);
-  int fd = ::openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return {};
-    return sys_error("open " + shown);
-  }
-  DIR* d = ::fdopendir(fd);
-  if (!d) {
-    int e = errno;
-    ::close(fd);
-    return sys_error("opendir " + shown, e);
-  }
-  Result<void> result;
-  while (dirent* e = ::readdir(d)) {
-    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-    auto r = remove_at(::dirfd(d), e->d_name, shown + "/" + e->d_name);
-    if (!r && result) result = std::move(r);
-  }
-  ::closedir(d);
-  if (::unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT && result)
-    result = sys_error("rmdir " + shown);
-  return result;
-}
-
-Result<void> remove_tree(const std::string& path) {
-  if (path.empty() || path == "/") return Error(ErrorCode::internal, "refusing to remove " + path);
-  return remove_at(AT_FDCWD, path.c_str(), path);
 }
 
 Result<void> copy_tree(const std::string& from, const std::string& to) {
@@ -193,18 +85,6 @@ Result<void> copy_tree(const std::string& from, const std::string& to) {
   if (::fchown(out.get(), st.st_uid, st.st_gid) != 0) return sys_error("chown " + to);
   if (::fchmod(out.get(), st.st_mode & 07777) != 0) return sys_error("chmod " + to);
   return {};
-}
-
-std::vector<std::string> list_dir(const std::string& path) {
-  std::vector<std::string> out;
-  DIR* d = ::opendir(path.c_str());
-  if (!d) return out;
-  while (dirent* e = ::readdir(d)) {
-    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-    out.emplace_back(e->d_name);
-  }
-  ::closedir(d);
-  return out;
 }
 
 static std::vector<std::string> components(std::string_view p) {
@@ -476,25 +356,4 @@ bool wait_readable(int fd, Nanos timeout) {
     if (errno != EINTR) return false;
   }
 }
-
-Result<FileLock> FileLock::acquire(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!fd) return sys_error("open " + path);
-  while (::flock(fd.get(), LOCK_EX) != 0) {
-    if (errno != EINTR) return sys_error("flock " + path);
-  }
-  return FileLock(std::move(fd));
-}
-
-std::string random_hex(size_t n) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  while (out.size() < n) {
-    uint64_t v = rng();
-    for (int i = 0; i < 16 && out.size() < n; ++i, v >>= 4) out += digits[v & 15];
-  }
-  return out;
-}
-
 }  // namespace warden::jail::detail
