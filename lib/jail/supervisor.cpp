@@ -23,6 +23,8 @@
 #include <sanitizer/asan_interface.h>
 #endif
 
+#include "fd_passing.hpp"
+
 namespace warden::jail::detail {
 namespace {
 
@@ -48,6 +50,7 @@ struct CloneArgs {
 
 constexpr int kMaxCgroupFds = 8;
 constexpr int kMaxJobFds = 3 + kMaxCgroupFds;
+static_assert(kMaxJobFds <= kMaxPassedFds);
 constexpr size_t kMaxJob = 256 * 1024;
 
 // The job message after its 'J': this header, the task name, the plan's bytes. Descriptors
@@ -136,24 +139,6 @@ void report_error(int ctl, const char* step, int err) {
   if (n > sizeof msg - 1 - sizeof err) n = sizeof msg - 1 - sizeof err;
   std::memcpy(msg + 1 + sizeof err, step, n);
   ::send(ctl, msg, 1 + sizeof err + n, MSG_NOSIGNAL);
-}
-
-void send_fd(int sock, char tag, int fd) {
-  char data = tag;
-  iovec iov{&data, 1};
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-  std::memset(cbuf, 0, sizeof cbuf);
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ::sendmsg(sock, &msg, MSG_NOSIGNAL);
 }
 
 // Closes every descriptor above 2 except those in keep.
@@ -285,50 +270,6 @@ void write_exit_record(int status) {
   write_full(fd, buf, size_t(p - buf));
   ::close(fd);
   ::renameat(g_state_dir, "exit.json.tmp", g_state_dir, "exit.json");
-}
-
-// Receives a message with descriptors into buf; its length (0 at EOF, -1 on error).
-ssize_t receive_with_fds(int sock, char* buf, size_t cap, int* fds, int max_fds, int& nfds) {
-  iovec iov{buf, cap};
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * kMaxJobFds)];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  ssize_t n;
-  do {
-    n = ::recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  nfds = 0;
-  if (n <= 0) return n;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    int k = int((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-    for (int i = 0; i < k && nfds < max_fds; ++i)
-      std::memcpy(&fds[nfds++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-  }
-  if (msg.msg_flags & MSG_TRUNC) return -1;
-  return n;
-}
-
-void send_with_fds(int sock, const char* buf, size_t len, const int* fds, int nfds) {
-  iovec iov{const_cast<char*>(buf), len};
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * kMaxJobFds)];
-  std::memset(cbuf, 0, sizeof cbuf);
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (nfds > 0) {
-    msg.msg_control = cbuf;
-    msg.msg_controllen = CMSG_SPACE(sizeof(int) * size_t(nfds));
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int) * size_t(nfds));
-    std::memcpy(CMSG_DATA(c), fds, sizeof(int) * size_t(nfds));
-  }
-  ::sendmsg(sock, &msg, MSG_NOSIGNAL);
 }
 
 // ---- the child --------------------------------------------------------------------------------
@@ -698,17 +639,9 @@ Result<Reply> receive(Supervisor& s, Nanos timeout, bool nonblocking = false) {
   if (!nonblocking && timeout >= 0 && !wait_readable(s.ctl.get(), timeout))
     return Error(ErrorCode::io, "the jail's supervisor does not answer");
   char data[256];
-  iovec iov{data, sizeof data};
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  ssize_t n;
-  do {
-    n = ::recvmsg(s.ctl.get(), &msg, MSG_CMSG_CLOEXEC | (nonblocking ? MSG_DONTWAIT : 0));
-  } while (n < 0 && errno == EINTR);
+  int fd = -1, nfds = 0;
+  ssize_t n = receive_with_fds(s.ctl.get(), data, sizeof data, &fd, 1, nfds,
+                               nonblocking ? MSG_DONTWAIT : 0);
   Reply r;
   if (n < 0) {
     if (nonblocking && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -717,15 +650,9 @@ Result<Reply> receive(Supervisor& s, Nanos timeout, bool nonblocking = false) {
     }
     return sys_error("recvmsg");
   }
+  if (nfds == 1) r.fd.reset(fd);
   if (n == 0) return r;
   r.tag = data[0];
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-      r.fd.reset(fd);
-    }
-  }
   if (r.tag == 'E' && size_t(n) >= 1 + sizeof(int)) {
     std::memcpy(&r.err, data + 1, sizeof r.err);
     r.step.assign(data + 1 + sizeof(int), size_t(n) - 1 - sizeof(int));
@@ -832,22 +759,7 @@ Result<void> send_job(Supervisor& s, const Job& job, Nanos timeout) {
   std::vector<int> fds = {job.log_dir, job.state_dir};
   if (job.cgroup_dir >= 0) fds.push_back(job.cgroup_dir);
   fds.insert(fds.end(), job.cgroup_procs.begin(), job.cgroup_procs.end());
-  iovec iov{msg.data(), msg.size()};
-  std::vector<char> cbuf(CMSG_SPACE(sizeof(int) * fds.size()), 0);
-  msghdr m{};
-  m.msg_iov = &iov;
-  m.msg_iovlen = 1;
-  m.msg_control = cbuf.data();
-  m.msg_controllen = cbuf.size();
-  cmsghdr* c = CMSG_FIRSTHDR(&m);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-  std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
-  ssize_t n;
-  do {
-    n = ::sendmsg(s.ctl.get(), &m, MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
+  ssize_t n = send_with_fds(s.ctl.get(), msg.data(), msg.size(), fds.data(), int(fds.size()));
   if (n < 0) return sys_error("send the jail's setup to its supervisor");
   if (!job.new_netns) return {};
   auto r = receive(s, timeout);

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "../base.hpp"
+#include "../fd_passing.hpp"
 
 namespace warden::jail::detail {
 namespace {
@@ -51,24 +52,6 @@ void report_error(int ctl, const char* step, int err) {
     ++n;
   }
   report(ctl, 'E', msg, sizeof err + n);
-}
-
-void send_fd(int sock, char tag, int fd) {
-  char data = tag;
-  iovec iov{&data, 1};
-  alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-  std::memset(cbuf, 0, sizeof cbuf);
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = cbuf;
-  msg.msg_controllen = sizeof cbuf;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ::sendmsg(sock, &msg, MSG_NOSIGNAL);
 }
 
 [[noreturn]] void final_process(const ExecArgs* a, int slave) {
@@ -195,28 +178,17 @@ Result<std::unique_ptr<Process>> exec_in_jail(const ExecRequest& req) {
   std::string step;
   for (;;) {
     char data[128];
-    iovec iov{data, sizeof data};
-    alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int))];
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = cbuf;
-    msg.msg_controllen = sizeof cbuf;
-    ssize_t n = ::recvmsg(ctl_mine.get(), &msg, MSG_CMSG_CLOEXEC);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return sys_error("recvmsg");
+    int fd = -1, nfds = 0;
+    ssize_t n = receive_with_fds(ctl_mine.get(), data, sizeof data, &fd, 1, nfds);
+    if (n < 0) return sys_error("recvmsg");
+    if (nfds == 1) {
+      if (data[0] == 'M')
+        master.reset(fd);
+      else
+        ::close(fd);
     }
     if (n == 0) break;
-    if (data[0] == 'M') {
-      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-          int fd;
-          std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-          master.reset(fd);
-        }
-      }
-    } else if (data[0] == 'P' && size_t(n) >= 1 + sizeof(pid_t)) {
+    if (data[0] == 'P' && size_t(n) >= 1 + sizeof(pid_t)) {
       std::memcpy(&pid, data + 1, sizeof pid);
     } else if (data[0] == 'E' && size_t(n) >= 1 + sizeof(int)) {
       std::memcpy(&err, data + 1, sizeof err);
