@@ -12,11 +12,9 @@ install(TARGETS warden EXPORT wardenTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(FILES
-  ${PROJECT_SOURCE_DIR}/capi/include/warden.h
-  ${PROJECT_SOURCE_DIR}/capi/include/warden_image.h
-  ${PROJECT_SOURCE_DIR}/capi/include/warden_jail.h
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# warden.h and every layer's warden_<layer>.h it includes.
+file(GLOB WARDEN_C_HEADERS ${PROJECT_SOURCE_DIR}/capi/include/*.h)
+install(FILES ${WARDEN_C_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT wardenTargets NAMESPACE warden:: DESTINATION ${WARDEN_CMAKE_DIR} FILE warden-targets.cmake)
 
 get_property(WARDEN_LAYERS GLOBAL PROPERTY WARDEN_LAYERS)

@@ -217,5 +217,6 @@ WARDEN_API warden_error* warden_hcl_to_json(warden_buf* out, const char* text, s
 /* Each layer's part of the C ABI, in its own header. */
 #include "warden_image.h"
 #include "warden_jail.h"
+#include "warden_sched.h"
 
 #endif /* WARDEN_H */

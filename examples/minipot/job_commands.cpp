@@ -7,91 +7,20 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "job_files.hpp"
 #include "warden.h"
-
-extern char** environ;
 
 namespace minipot {
 namespace {
 
-using ErrorPtr = std::unique_ptr<warden_error, decltype(&warden_error_free)>;
-using JobPtr = std::unique_ptr<warden_job, decltype(&warden_job_free)>;
-
-bool read_file(const std::string& path, std::string& out) {
-  if (path == "-") {
-    std::stringstream ss;
-    ss << std::cin.rdbuf();
-    out = ss.str();
-    return true;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-int report(warden_error* err) {
-  ErrorPtr e(err, warden_error_free);
-  std::fprintf(stderr, "%s\n", warden_error_format(e.get()));
-  return 1;
-}
-
-std::vector<FlagSpec> var_flags() {
-  return {{"var", true, true, "Set an HCL2 variable: -var key=value."},
-          {"var-file", true, true, "Read HCL2 variable values from a file (HCL or JSON)."}};
-}
-
-// Parses the job file named by the single positional argument, with -var/-var-file and the
-// NOMAD_VAR_* environment, like `nomad job run` does.
-JobPtr load_job(const Parsed& p, int& status) {
-  JobPtr job(nullptr, warden_job_free);
-  status = 1;
+int job_validate(const Parsed& p) {
+  int status = 0;
   if (p.args.size() != 1) {
     std::fprintf(stderr,
                  "This command takes one argument: the job file (or - for standard input).\n");
-    return job;
+    return 1;
   }
-  std::string text;
-  if (!read_file(p.args[0], text)) {
-    std::fprintf(stderr, "Error reading job file %s: %s\n", p.args[0].c_str(),
-                 std::strerror(errno));
-    return job;
-  }
-  std::vector<const char*> vars, files, env;
-  for (const auto& v : p.all("var")) vars.push_back(v.c_str());
-  for (const auto& f : p.all("var-file")) files.push_back(f.c_str());
-  for (char** e = environ; e && *e; ++e) {
-    if (std::strncmp(*e, "NOMAD_VAR_", 10) == 0) env.push_back(*e);
-  }
-  warden_parse_options opts = WARDEN_PARSE_OPTIONS_INIT;
-  opts.variables = vars.data();
-  opts.variables_count = vars.size();
-  opts.var_files = files.data();
-  opts.var_files_count = files.size();
-  opts.environment = env.data();
-  opts.environment_count = env.size();
-  warden_job* raw = nullptr;
-  std::string name = p.args[0] == "-" ? "<stdin>" : p.args[0];
-  if (warden_error* err = warden_job_parse(&raw, text.data(), text.size(), name.c_str(), &opts)) {
-    report(err);
-    return job;
-  }
-  job.reset(raw);
-  warden_job_canonicalize(job.get());
-  if (warden_error* err = warden_job_validate(job.get())) {
-    report(err);
-    job.reset();
-    return job;
-  }
-  status = 0;
-  return job;
-}
-
-int job_validate(const Parsed& p) {
-  int status = 0;
-  JobPtr job = load_job(p, status);
+  JobPtr job = load_job(p, p.args[0], status);
   if (!job) return status;
   if (p.has("json")) {
     std::printf("{\"Valid\":true,\"ID\":\"%s\"}\n", warden_job_id(job.get()));
@@ -103,7 +32,12 @@ int job_validate(const Parsed& p) {
 
 int job_inspect(const Parsed& p) {
   int status = 0;
-  JobPtr job = load_job(p, status);
+  if (p.args.size() != 1) {
+    std::fprintf(stderr,
+                 "This command takes one argument: the job file (or - for standard input).\n");
+    return 1;
+  }
+  JobPtr job = load_job(p, p.args[0], status);
   if (!job) return status;
   if (p.has("json")) {
     warden_buf out = WARDEN_BUF_INIT;

@@ -34,7 +34,9 @@ void print_overview(const std::vector<Command>& cmds) {
   std::printf("Usage: minipot <command> [options] [args]\n\n");
   std::printf(
       "minipot is warden's single-binary agent and CLI, built on its C API. This version\n");
-  std::printf("reads job files, fetches and serves pot images, and runs jails.\n\nCommands:\n");
+  std::printf(
+      "reads job files, plans them on a described cluster, fetches and serves pot images, and\n"
+      "runs jails.\n\nCommands:\n");
   for (const auto& c : cmds) {
     std::string left = "  " + c.path;
     if (left.size() < 18) left.append(18 - left.size(), ' ');

@@ -9,13 +9,15 @@
 from . import _native
 from . import image as _image
 from . import jail as _jail
+from . import sched as _sched
 from .errors import Diagnostic, JobError, WardenError
 from .image import *  # noqa: F401,F403  (the names listed in image.__all__)
 from .jail import *  # noqa: F401,F403
+from .sched import *  # noqa: F401,F403
 from .job import Group, Job, Task, hcl_to_json
 
 __all__ = ["Diagnostic", "Group", "Job", "JobError", "Task", "WardenError", "hcl_to_json", "version"]
-__all__ += _image.__all__ + _jail.__all__
+__all__ += _image.__all__ + _jail.__all__ + _sched.__all__
 
 
 def version() -> str:
