@@ -40,11 +40,15 @@ typedef enum warden_selection_mode {
 typedef struct warden_cluster_options {
   unsigned int version; /* WARDEN_CLUSTER_OPTIONS_VERSION */
   warden_selection_mode mode;
-  uint64_t seed;          /* 0 means 1 */
-  int preempt_non_system; /* reserved: preemption is not implemented yet */
+  uint64_t seed; /* 0 means 1 */
+  /* Non-zero: service and batch jobs may evict allocations at least 10 priority below them
+   * (system jobs always may). */
+  int preempt_non_system;
+  /* Non-zero: nomad's "spread" scheduler algorithm (prefer empty nodes) instead of binpack. */
+  int spread_algorithm;
 } warden_cluster_options;
 #define WARDEN_CLUSTER_OPTIONS_INIT \
-  { WARDEN_CLUSTER_OPTIONS_VERSION, WARDEN_SELECT_EXACT, 1, 0 }
+  { WARDEN_CLUSTER_OPTIONS_VERSION, WARDEN_SELECT_EXACT, 1, 0, 0 }
 
 /* `opts` may be NULL for the defaults. Free with warden_cluster_free(). */
 WARDEN_API warden_error* warden_cluster_new(warden_cluster** out,

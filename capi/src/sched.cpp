@@ -54,6 +54,7 @@ warden_error* warden_cluster_new(warden_cluster** out, const warden_cluster_opti
                                                     : sched::SelectionMode::exact;
     config.seed = opts->seed ? opts->seed : 1;
     config.preempt_non_system = opts->preempt_non_system != 0;
+    if (opts->spread_algorithm) config.algorithm = sched::SchedulerConfig::Algorithm::spread;
   }
   *out = new warden_cluster{sched::Cluster(config)};
   return nullptr;

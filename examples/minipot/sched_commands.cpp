@@ -41,6 +41,14 @@ int simulate(const Parsed& p) {
     std::fprintf(stderr, "-mode must be exact or nomad, not \"%s\".\n", mode.c_str());
     return 1;
   }
+  std::string algorithm = p.get("algorithm", "binpack");
+  if (algorithm == "spread") {
+    opts.spread_algorithm = 1;
+  } else if (algorithm != "binpack") {
+    std::fprintf(stderr, "-algorithm must be binpack or spread, not \"%s\".\n", algorithm.c_str());
+    return 1;
+  }
+  opts.preempt_non_system = p.has("preempt") ? 1 : 0;
   std::string seed = p.get("seed", "1");
   char* end = nullptr;
   opts.seed = std::strtoull(seed.c_str(), &end, 10);
@@ -126,6 +134,9 @@ std::vector<Command> sched_commands() {
   flags.push_back({"nodes", true, false, "The cluster: a JSON file of nodes (required)."});
   flags.push_back({"mode", true, false, "exact (default: the best node of all) or nomad."});
   flags.push_back({"seed", true, false, "Seed of the node shuffle and port picks (default 1)."});
+  flags.push_back({"algorithm", true, false, "binpack (default: fill nodes up) or spread."});
+  flags.push_back({"preempt", false, false,
+                   "Let service and batch jobs evict allocations 10+ priority below them."});
   flags.push_back({"json", false, false, "Print each plan as JSON (an array)."});
   return {
       {"sched simulate", "-nodes FILE JOB...",

@@ -55,7 +55,10 @@ double Eval::score(GroupState& g, int n, const std::unordered_set<int>* penalty)
   const GroupAsk& ask = *g.ask;
   Resources util = rec.used;
   util += ask.resources;
-  double sum = binpack_fit(rec.cap, util) / kMaxFit;
+  double fit = st.config.algorithm == SchedulerConfig::Algorithm::spread
+                   ? spread_fit(rec.cap, util)
+                   : binpack_fit(rec.cap, util);
+  double sum = fit / kMaxFit;
   int terms = 1;
   // Job anti-affinity: only when the node already runs this job's group.
   if (auto it = g.collisions.find(n); it != g.collisions.end() && it->second > 0) {

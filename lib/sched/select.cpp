@@ -310,18 +310,24 @@ void Eval::start_exact(GroupState& g) {
     const auto& shape = st.shapes[si];
     if (shape.cpu < a_cpu || shape.mem < a_mem) continue;
     const double ccap = double(shape.cpu), mcap = double(shape.mem);
+    // A cell holds nodes with free cpu in [ci, ci + 1) · cap / kGrid (the last cell: up to
+    // cap), and the same for memory. Bin-packing scores a node best at the cell's fullest
+    // corner, the spread algorithm at its emptiest.
+    const bool spread = st.config.algorithm == SchedulerConfig::Algorithm::spread;
+    auto share = [](int i, double cap, int64_t ask) {  // free share after the ask at a corner
+      double free = std::max(double(ask), double(i) * cap / kGrid);
+      return cap > 0 ? std::min(1.0, (free - double(ask)) / cap) : 0.0;
+    };
     for (int ci = 0; ci < kGrid; ++ci) {
-      // Free cpu of the cell's nodes is below (ci + 1) · cap / kGrid (the last cell: up to cap).
       if (ci + 1 < kGrid && (int64_t(ci) + 1) * shape.cpu / kGrid <= a_cpu) continue;
-      double lo_cpu = std::max(double(a_cpu), double(ci) * ccap / kGrid);
-      double fc = ccap > 0 ? (lo_cpu - double(a_cpu)) / ccap : 0;
+      double fc = share(spread ? ci + 1 : ci, ccap, a_cpu);
       for (int mi = 0; mi < kGrid; ++mi) {
         int cell = ci * kGrid + mi;
         if (shape.cells[size_t(cell)].empty()) continue;
         if (mi + 1 < kGrid && (int64_t(mi) + 1) * shape.mem / kGrid <= a_mem) continue;
-        double lo_mem = std::max(double(a_mem), double(mi) * mcap / kGrid);
-        double fm = mcap > 0 ? (lo_mem - double(a_mem)) / mcap : 0;
-        double fit = std::clamp(20.0 - (std::pow(10.0, fc) + std::pow(10.0, fm)), 0.0, kMaxFit);
+        double fm = share(spread ? mi + 1 : mi, mcap, a_mem);
+        double total = std::pow(10.0, fc) + std::pow(10.0, fm);
+        double fit = std::clamp(spread ? total - 2.0 : 20.0 - total, 0.0, kMaxFit);
         g.ranked.push({score_bound(g, fit), -1, int(si), cell});
       }
     }

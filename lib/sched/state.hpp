@@ -6,7 +6,6 @@
 // plan, the changes are simply kept; anything else rolls them back first (settle()).
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "alloc_store.hpp"
 #include "ask.hpp"
 #include "id_index.hpp"
 #include "ports.hpp"
@@ -96,10 +96,10 @@ struct Cluster::Impl {
   std::map<std::pair<int64_t, int64_t>, int> shape_by_cap;
 
   std::map<std::string, detail::JobRec, std::less<>> jobs;
-  // Allocations never move (a deque), so positions are their handles.
-  std::deque<Allocation> allocs;
+  // Allocations never move, so positions are their handles.
+  detail::AllocStore allocs;
   struct AllocId {
-    const std::deque<Allocation>* allocs;
+    const detail::AllocStore* allocs;
     std::string_view operator()(int pos) const { return (*allocs)[size_t(pos)].id; }
   };
   detail::IdIndex<AllocId> alloc_by_id{AllocId{&allocs}};

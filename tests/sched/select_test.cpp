@@ -1,6 +1,7 @@
 // Feasibility, ports, failure metrics and the two selection modes.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -166,6 +167,27 @@ TEST(SchedSelect, ExactPacksTighterThanNomadMode) {
   };
   size_t exact = nodes_used(SelectionMode::exact), nomad = nodes_used(SelectionMode::nomad);
   EXPECT_LT(exact, nomad);
+}
+
+TEST(SchedSelect, SpreadAlgorithmPrefersTheEmptiestNode) {
+  for (auto mode : {SelectionMode::exact, SelectionMode::nomad}) {
+    SchedulerConfig config{mode, 1, false, SchedulerConfig::Algorithm::spread};
+    Cluster c(config);
+    ASSERT_TRUE(c.upsert_node(make_node("empty", 4000, 4000)).ok());
+    ASSERT_TRUE(c.upsert_node(make_node("busy", 4000, 4000)).ok());
+    auto filler = make_job(web_job(1, 2000, 2000));
+    filler.id = "filler";
+    filler.name = "filler";
+    filler.task_groups->at(0).constraints = {{"${node.unique.name}", "busy", "="}};
+    auto f = c.register_job(filler);
+    ASSERT_TRUE(f.ok() && c.apply(*f).ok());
+    auto plan = c.register_job(make_job(web_job(1, 1000, 1000)));
+    ASSERT_TRUE(plan.ok());
+    ASSERT_EQ(plan->placements.size(), 1u);
+    EXPECT_EQ(plan->placements[0].alloc.node_id, "node-empty");
+    // 10^0.75 + 10^0.75 - 2, normalised.
+    EXPECT_NEAR(plan->placements[0].score, (2 * std::pow(10.0, 0.75) - 2) / 18.0, 1e-9);
+  }
 }
 
 TEST(SchedSelect, NomadModeLooksAtLog2NCandidates) {

@@ -119,3 +119,19 @@ def test_modes_are_deterministic():
         return [(p.name, p.node, p.ports["http"]) for p in cluster.register(warden.Job.parse(WEB % 10)).placements]
     for mode in ("exact", "nomad"):
         assert names(mode) == names(mode)
+
+
+def test_binpack_fills_up_spread_spreads_out():
+    def nodes_of_two_jobs(algorithm):
+        cluster = warden.Cluster(algorithm=algorithm)
+        cluster.add_nodes([warden.Node("n", cpu=4000, memory_mb=8192, count=2)])
+        used = set()
+        for name in ("a", "b"):
+            plan = cluster.register(warden.Job.parse((WEB % 1).replace('job "web"', f'job "{name}"')))
+            cluster.apply(plan)
+            used |= {p.node for p in plan.placements}
+        return used
+    assert len(nodes_of_two_jobs("binpack")) == 1
+    assert len(nodes_of_two_jobs("spread")) == 2
+    with pytest.raises(ValueError):
+        warden.Cluster(algorithm="random")

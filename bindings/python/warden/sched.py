@@ -32,7 +32,8 @@ _ptr = _c.c_void_p
 
 
 class _ClusterOptions(_c.Structure):
-    _fields_ = [("version", _c.c_uint), ("mode", _c.c_int), ("seed", _c.c_uint64), ("preempt_non_system", _c.c_int)]
+    _fields_ = [("version", _c.c_uint), ("mode", _c.c_int), ("seed", _c.c_uint64), ("preempt_non_system", _c.c_int),
+                ("spread_algorithm", _c.c_int)]
 
 
 _fn = n._fn
@@ -173,12 +174,16 @@ class Plan(Managed):
 
 class Cluster(Managed):
     """Nodes, jobs and allocations, and nomad's scheduler over them. mode: "exact" (the best node
-    of all) or "nomad" (nomad's sampled choice); the same seed and state give the same plans."""
+    of all) or "nomad" (nomad's sampled choice); the same seed and state give the same plans.
+    algorithm: "binpack" (fill nodes up) or "spread" (prefer empty nodes). preempt: let service
+    and batch jobs evict allocations at least 10 priority below them (system jobs always may)."""
 
-    def __init__(self, mode: str = "exact", seed: int = 1):
+    def __init__(self, mode: str = "exact", seed: int = 1, algorithm: str = "binpack", preempt: bool = False):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {sorted(MODES)}")
-        opts = _ClusterOptions(1, MODES[mode], seed, 0)
+        if algorithm not in ("binpack", "spread"):
+            raise ValueError("algorithm must be binpack or spread")
+        opts = _ClusterOptions(1, MODES[mode], seed, 1 if preempt else 0, 1 if algorithm == "spread" else 0)
         out = _ptr()
         check_error(_new(ctypes.byref(out), ctypes.byref(opts)))
         self._set_ptr(out.value)

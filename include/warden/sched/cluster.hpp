@@ -43,6 +43,9 @@ struct SchedulerConfig {
   // Preempt lower-priority allocations (at least 10 below) for service and batch jobs too;
   // system jobs always may.
   bool preempt_non_system = false;
+  // nomad's scheduler algorithm: binpack (BestFit v3, fill nodes up) or spread (prefer the
+  // emptiest nodes: 10^freeCpu + 10^freeMem - 2).
+  enum class Algorithm { binpack, spread } algorithm = Algorithm::binpack;
 };
 
 class Cluster {
