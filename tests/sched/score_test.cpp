@@ -112,6 +112,26 @@ TEST(SchedScore, EvenSpreadAlternatesRacks) {
   EXPECT_EQ(r1, 2);
 }
 
+TEST(SchedScore, EvenSpreadBoostValues) {
+  // Rack r1 holds the first allocation: for the second, an r1 node gets nomad's -1 (even
+  // distribution reached), an r2 node +1 ((min - 0) / min), each averaged with the bin-pack term.
+  Cluster c;
+  for (int i = 0; i < 4; ++i) {
+    auto n = make_node("n" + std::to_string(i), 4000, 4000);
+    n.meta["rack"] = i < 2 ? "r1" : "r2";
+    ASSERT_TRUE(c.upsert_node(n).ok());
+  }
+  auto plan = c.register_job(
+      make_job(web_job(2, 100, 100, "spread {\n attribute = \"${meta.rack}\"\n}\n")));
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->placements.size(), 2u);
+  double fit = (20 - 2 * std::pow(10.0, 1 - 100.0 / 4000)) / 18.0;
+  EXPECT_NEAR(plan->placements[0].score, fit, 1e-9);  // nothing placed yet: the boost is 0
+  EXPECT_NEAR(plan->placements[1].score, (fit + 1.0) / 2, 1e-9);
+  auto in_r1 = [](const std::string& node) { return node == "node-n0" || node == "node-n1"; };
+  EXPECT_NE(in_r1(plan->placements[0].alloc.node_id), in_r1(plan->placements[1].alloc.node_id));
+}
+
 TEST(SchedScore, ReschedulePenaltyAvoidsPreviousNode) {
   Cluster c;
   c.set_now(1'000'000'000'000);
