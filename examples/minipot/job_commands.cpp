@@ -1,10 +1,7 @@
 // minipot job validate | job inspect, and minipot hcl2json: nomad's job file workflow on the C API.
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <memory>
-#include <sstream>
 
 #include "commands.hpp"
 #include "job_files.hpp"
@@ -13,14 +10,20 @@
 namespace minipot {
 namespace {
 
-int job_validate(const Parsed& p) {
-  int status = 0;
+// The job file named by the single positional argument.
+JobPtr load_one_job(const Parsed& p, int& status) {
   if (p.args.size() != 1) {
     std::fprintf(stderr,
                  "This command takes one argument: the job file (or - for standard input).\n");
-    return 1;
+    status = 1;
+    return JobPtr(nullptr, warden_job_free);
   }
-  JobPtr job = load_job(p, p.args[0], status);
+  return load_job(p, p.args[0], status);
+}
+
+int job_validate(const Parsed& p) {
+  int status = 0;
+  JobPtr job = load_one_job(p, status);
   if (!job) return status;
   if (p.has("json")) {
     std::printf("{\"Valid\":true,\"ID\":\"%s\"}\n", warden_job_id(job.get()));
@@ -32,12 +35,7 @@ int job_validate(const Parsed& p) {
 
 int job_inspect(const Parsed& p) {
   int status = 0;
-  if (p.args.size() != 1) {
-    std::fprintf(stderr,
-                 "This command takes one argument: the job file (or - for standard input).\n");
-    return 1;
-  }
-  JobPtr job = load_job(p, p.args[0], status);
+  JobPtr job = load_one_job(p, status);
   if (!job) return status;
   if (p.has("json")) {
     warden_buf out = WARDEN_BUF_INIT;
