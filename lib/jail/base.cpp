@@ -46,6 +46,42 @@ Result<void> BaseJail::save_locked() {
   return save_state(dir(), st_);
 }
 
+Result<std::optional<int>> BaseJail::signal_number_locked(std::string_view name) {
+  auto sig = parse_signal(name);
+  if (!sig)
+    return Error(ErrorCode::invalid_argument, "unknown signal \"" + std::string(name) + "\"");
+  if (check_exited_locked()) return std::optional<int>();
+  if (st_.status != "running")
+    return Error(ErrorCode::invalid_argument, "jail " + name_ + " has not been started");
+  return std::optional<int>(*sig);
+}
+
+Job BaseJail::job_for(Plan& plan, int log_dir, int state_dir) const {
+  Job job;
+  job.plan = &plan;
+  job.task = st_.task_name;
+  job.max_file_size = uint64_t(st_.logs.max_file_size_bytes());
+  job.max_files = uint64_t(st_.logs.max_files);
+  job.log_dir = log_dir;
+  job.state_dir = state_dir;
+  return job;
+}
+
+Result<void> BaseJail::mark_running_locked(Supervisor& sup, ChildStarted& child) {
+  shim_pidfd_ = std::make_shared<Fd>(std::move(sup.pidfd));
+  cmd_pidfd_ = std::move(child.pidfd);
+  st_.cmd_pid = child.pid;
+  st_.cmd_start = process_start_time(child.pid).value_or(0);
+  st_.status = "running";
+  return save_locked();
+}
+
+Result<ExecResult> BaseJail::exec(const ExecOptions& options) {
+  auto p = exec_interactive(options);
+  if (!p) return std::move(p).error();
+  return run_captured(**p, options.input, options.timeout);
+}
+
 bool BaseJail::check_exited_locked() {
   if (st_.exit) return true;
   if (st_.status != "running") return false;
@@ -259,6 +295,22 @@ Result<ExecResult> run_captured(Process& p, const std::string& input, Nanos time
   out.exit_code = (*e)->exit_code;
   out.signal = (*e)->signal;
   return out;
+}
+
+Result<JailState> load_jail(const Core& core, std::string_view name, std::string_view backend) {
+  if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
+    return Error(ErrorCode::invalid_argument, "invalid jail name \"" + std::string(name) + "\"");
+  std::string d = core.jail_dir(std::string(name));
+  auto st = load_state(d);
+  if (!st) {
+    if (st.error().code() == ErrorCode::not_found || !exists(d))
+      return Error(ErrorCode::not_found, "no jail named " + std::string(name));
+    return std::move(st).error();
+  }
+  if (st->backend != backend)
+    return Error(ErrorCode::invalid_argument,
+                 "jail " + std::string(name) + " belongs to the " + st->backend + " backend");
+  return st;
 }
 
 std::vector<std::string> jail_names(const Core& core) {

@@ -29,6 +29,8 @@ class BaseJail : public Jail {
   Result<std::optional<ExitResult>> wait(Nanos timeout) override;
   Result<LogReader> logs(LogStream stream, uint64_t offset) override;
   std::string state_json() override;
+  // Runs exec_interactive() and collects the output.
+  Result<ExecResult> exec(const ExecOptions& options) override;
 
   // Finds the supervisor and the command of a running jail from the state (PID and start
   // time); a supervisor that is gone means the jail has ended.
@@ -42,6 +44,13 @@ class BaseJail : public Jail {
   // Updates the cached exit if the supervisor has ended (mu_ held); true if ended.
   bool check_exited_locked();
   Result<void> save_locked();
+  // The signal number for `name`, or nullopt when the jail has ended already (nothing to send);
+  // an error when the name is unknown or the jail never started (mu_ held).
+  Result<std::optional<int>> signal_number_locked(std::string_view name);
+  // The supervisor's job for `plan`: the task's name, log rotation and directories.
+  Job job_for(Plan& plan, int log_dir, int state_dir) const;
+  // The command is running: keeps the supervisor's and the command's pidfds and records it.
+  Result<void> mark_running_locked(Supervisor& sup, ChildStarted& child);
   std::string dir() const { return core_->jail_dir(name_); }
 
   std::shared_ptr<Core> core_;
@@ -81,6 +90,9 @@ Result<ExecResult> run_captured(Process& p, const std::string& input, Nanos time
 
 // The directories under <data_dir>/jails that hold a state.json.
 std::vector<std::string> jail_names(const Core& core);
+// The persisted state of the jail `name` of `backend` ("linux", "pot"): not_found when there is
+// no such jail, invalid_argument for a bad name or another backend's jail.
+Result<JailState> load_jail(const Core& core, std::string_view name, std::string_view backend);
 
 // list() and recover() over open_state(): shared by the backends.
 Result<std::vector<JailInfo>> list_jails(Driver& d, const Core& core);

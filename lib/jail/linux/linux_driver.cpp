@@ -154,7 +154,6 @@ class LinuxJail final : public BaseJail {
   Result<void> signal(std::string_view signal) override;
   Result<void> stop(std::string_view signal, Nanos timeout) override;
   Result<void> destroy(bool force) override;
-  Result<ExecResult> exec(const ExecOptions& options) override;
   Result<std::unique_ptr<Process>> exec_interactive(const ExecOptions& options) override;
   Result<Stats> stats() override;
 
@@ -433,13 +432,7 @@ Result<void> LinuxJail::start() {
   if (bridge) st_.veth = BridgeNetwork::veth_name(addr);
   if (auto r = save_locked(); !r) return undo(std::move(r).error());
 
-  Job job;
-  job.plan = &plan;
-  job.task = st_.task_name;
-  job.max_file_size = uint64_t(st_.logs.max_file_size_bytes());
-  job.max_files = uint64_t(st_.logs.max_files);
-  job.log_dir = log_dir.get();
-  job.state_dir = state_dir.get();
+  Job job = job_for(plan, log_dir.get(), state_dir.get());
   job.cgroup_dir = v2dir ? v2dir.get() : -1;
   for (const auto& fd : procs) job.cgroup_procs.push_back(fd.get());
   job.new_netns = bridge;
@@ -453,24 +446,16 @@ Result<void> LinuxJail::start() {
   }
   auto child = start_child(sup, kStartTimeout);
   if (!child) return undo(std::move(child).error());
-  shim_pidfd_ = std::make_shared<Fd>(std::move(sup.pidfd));
-  cmd_pidfd_ = std::move(child->pidfd);
-  st_.cmd_pid = child->pid;
-  st_.cmd_start = process_start_time(child->pid).value_or(0);
-  st_.status = "running";
-  return save_locked();
+  return mark_running_locked(sup, *child);
 }
 
 Result<void> LinuxJail::signal(std::string_view name) {
-  auto sig = parse_signal(name);
-  if (!sig)
-    return Error(ErrorCode::invalid_argument, "unknown signal \"" + std::string(name) + "\"");
   std::lock_guard<std::mutex> lock(mu_);
-  if (check_exited_locked()) return {};
-  if (st_.status != "running")
-    return Error(ErrorCode::invalid_argument, "jail " + name_ + " has not been started");
+  auto sig = signal_number_locked(name);
+  if (!sig) return std::move(sig).error();
+  if (!*sig) return {};  // ended already
   if (!cmd_pidfd_) return Error(ErrorCode::io, "the command of jail " + name_ + " is gone");
-  if (pidfd_send_signal(cmd_pidfd_.get(), *sig) != 0 && errno != ESRCH)
+  if (pidfd_send_signal(cmd_pidfd_.get(), **sig) != 0 && errno != ESRCH)
     return sys_error("signal jail " + name_);
   return {};
 }
@@ -555,12 +540,6 @@ Result<std::unique_ptr<Process>> LinuxJail::exec_interactive(const ExecOptions& 
   req.plan = &view;
   req.tty = options.tty;
   return exec_in_jail(req);
-}
-
-Result<ExecResult> LinuxJail::exec(const ExecOptions& options) {
-  auto p = exec_interactive(options);
-  if (!p) return std::move(p).error();
-  return run_captured(**p, options.input, options.timeout);
 }
 
 Result<Stats> LinuxJail::stats() {
@@ -758,17 +737,8 @@ Result<std::shared_ptr<Jail>> LinuxDriver::create(const JailSpec& spec) {
 }
 
 Result<std::shared_ptr<Jail>> LinuxDriver::open(std::string_view name) {
-  if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
-    return Error(ErrorCode::invalid_argument, "invalid jail name \"" + std::string(name) + "\"");
-  auto st = load_state(core_->jail_dir(std::string(name)));
-  if (!st) {
-    if (st.error().code() == ErrorCode::not_found || !exists(core_->jail_dir(std::string(name))))
-      return Error(ErrorCode::not_found, "no jail named " + std::string(name));
-    return std::move(st).error();
-  }
-  if (st->backend != "linux")
-    return Error(ErrorCode::invalid_argument,
-                 "jail " + std::string(name) + " belongs to the " + st->backend + " backend");
+  auto st = load_jail(*core_, name, "linux");
+  if (!st) return std::move(st).error();
   if (!core_->cgroups) return Error(ErrorCode::unsupported, core_->cgroup_error);
   auto jail = std::make_shared<LinuxJail>(core_, std::move(*st));
   jail->attach();

@@ -44,7 +44,6 @@ class PotJail final : public BaseJail {
   Result<void> signal(std::string_view signal) override;
   Result<void> stop(std::string_view signal, Nanos timeout) override;
   Result<void> destroy(bool force) override;
-  Result<ExecResult> exec(const ExecOptions& options) override;
   Result<std::unique_ptr<Process>> exec_interactive(const ExecOptions& options) override;
   Result<Stats> stats() override;
 
@@ -126,13 +125,7 @@ Result<void> PotJail::start() {
   if (!sup) return std::move(sup).error();
   st_.shim_pid = sup->pid;
   st_.shim_start = process_start_time(sup->pid).value_or(0);
-  Job job;
-  job.plan = &plan;
-  job.task = st_.task_name;
-  job.max_file_size = uint64_t(st_.logs.max_file_size_bytes());
-  job.max_files = uint64_t(st_.logs.max_files);
-  job.log_dir = log_dir.get();
-  job.state_dir = state_dir.get();
+  Job job = job_for(plan, log_dir.get(), state_dir.get());
   auto child = send_job(*sup, job, kCommandTimeout)
                    ? start_child(*sup, kCommandTimeout)
                    : Result<ChildStarted>(Error(ErrorCode::io, "pot start: no supervisor"));
@@ -142,23 +135,15 @@ Result<void> PotJail::start() {
     (void)save_locked();
     return std::move(child).error();
   }
-  shim_pidfd_ = std::make_shared<Fd>(std::move(sup->pidfd));
-  cmd_pidfd_ = std::move(child->pidfd);
-  st_.cmd_pid = child->pid;
-  st_.cmd_start = process_start_time(child->pid).value_or(0);
-  st_.status = "running";
-  return save_locked();
+  return mark_running_locked(*sup, *child);
 }
 
 Result<void> PotJail::signal(std::string_view name) {
-  auto sig = parse_signal(name);
-  if (!sig)
-    return Error(ErrorCode::invalid_argument, "unknown signal \"" + std::string(name) + "\"");
   std::lock_guard<std::mutex> lock(mu_);
-  if (check_exited_locked()) return {};
-  if (st_.status != "running")
-    return Error(ErrorCode::invalid_argument, "jail " + name_ + " has not been started");
-  auto argv = pot::signal_command(name_, signal_name(*sig));
+  auto sig = signal_number_locked(name);
+  if (!sig) return std::move(sig).error();
+  if (!*sig) return {};  // ended already
+  auto argv = pot::signal_command(name_, signal_name(**sig));
   auto r = pot(argv);
   if (!r) return std::move(r).error();
   if (r->status != 0) return Error(ErrorCode::io, pot_error(argv, *r));
@@ -282,12 +267,6 @@ Result<std::unique_ptr<Process>> PotJail::exec_interactive(const ExecOptions& op
       new ChildProcess(pid, std::move(in_w), std::move(out_r), std::move(err_r), false));
 }
 
-Result<ExecResult> PotJail::exec(const ExecOptions& options) {
-  auto p = exec_interactive(options);
-  if (!p) return std::move(p).error();
-  return run_captured(**p, options.input, options.timeout);
-}
-
 Result<Stats> PotJail::stats() {
   std::lock_guard<std::mutex> lock(mu_);
   auto argv = std::vector<std::string>{"get-rss", "-p", name_, "-J"};
@@ -399,17 +378,8 @@ Result<std::shared_ptr<Jail>> PotDriver::create(const JailSpec& spec_in) {
 }
 
 Result<std::shared_ptr<Jail>> PotDriver::open(std::string_view name) {
-  if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
-    return Error(ErrorCode::invalid_argument, "invalid jail name \"" + std::string(name) + "\"");
-  auto st = load_state(core_->jail_dir(std::string(name)));
-  if (!st) {
-    if (!exists(core_->jail_dir(std::string(name))))
-      return Error(ErrorCode::not_found, "no jail named " + std::string(name));
-    return std::move(st).error();
-  }
-  if (st->backend != "pot")
-    return Error(ErrorCode::invalid_argument,
-                 "jail " + std::string(name) + " belongs to the " + st->backend + " backend");
+  auto st = load_jail(*core_, name, "pot");
+  if (!st) return std::move(st).error();
   auto jail = std::make_shared<PotJail>(core_, std::move(*st));
   jail->attach();
   return std::shared_ptr<Jail>(jail);
