@@ -127,6 +127,18 @@ JailPtr open_jail(warden_jail_driver* d, const std::string& name) {
   return j;
 }
 
+// The jail named by a command's single argument, through the driver the flags choose (kept in
+// `d`, which must outlive the jail handle).
+JailPtr open_named_jail(const Parsed& p, DriverPtr& d) {
+  if (p.args.size() != 1) {
+    std::fprintf(stderr, "This command takes one argument: the jail's name.\n");
+    return JailPtr(nullptr, warden_jail_free);
+  }
+  d = open_driver(p);
+  if (!d) return JailPtr(nullptr, warden_jail_free);
+  return open_jail(d.get(), p.args[0]);
+}
+
 std::string random_uuid() {
   std::random_device rd;
   std::mt19937_64 rng(rd());
@@ -397,13 +409,8 @@ int jail_exec(const Parsed& p) {
 }
 
 int jail_logs(const Parsed& p) {
-  if (p.args.size() != 1) {
-    std::fprintf(stderr, "This command takes one argument: the jail's name.\n");
-    return 1;
-  }
-  DriverPtr d = open_driver(p);
-  if (!d) return 1;
-  JailPtr j = open_jail(d.get(), p.args[0]);
+  DriverPtr d(nullptr, warden_jail_driver_free);
+  JailPtr j = open_named_jail(p, d);
   if (!j) return 1;
   warden_jail_log_reader* r = nullptr;
   auto stream = p.has("stderr") ? WARDEN_JAIL_LOG_STDERR : WARDEN_JAIL_LOG_STDOUT;
@@ -431,13 +438,8 @@ int jail_logs(const Parsed& p) {
 }
 
 int jail_stop(const Parsed& p) {
-  if (p.args.size() != 1) {
-    std::fprintf(stderr, "This command takes one argument: the jail's name.\n");
-    return 1;
-  }
-  DriverPtr d = open_driver(p);
-  if (!d) return 1;
-  JailPtr j = open_jail(d.get(), p.args[0]);
+  DriverPtr d(nullptr, warden_jail_driver_free);
+  JailPtr j = open_named_jail(p, d);
   if (!j) return 1;
   std::string sig = p.get("signal");
   int64_t timeout = p.has("timeout") ? std::atoll(p.get("timeout").c_str()) * 1000 : -1;
@@ -467,13 +469,8 @@ int jail_rm(const Parsed& p) {
 }
 
 int jail_inspect(const Parsed& p) {
-  if (p.args.size() != 1) {
-    std::fprintf(stderr, "This command takes one argument: the jail's name.\n");
-    return 1;
-  }
-  DriverPtr d = open_driver(p);
-  if (!d) return 1;
-  JailPtr j = open_jail(d.get(), p.args[0]);
+  DriverPtr d(nullptr, warden_jail_driver_free);
+  JailPtr j = open_named_jail(p, d);
   if (!j) return 1;
   warden_buf out = WARDEN_BUF_INIT;
   if (warden_error* err =
