@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "spread.hpp"
 #include "state.hpp"
 
 namespace warden::sched::detail {
@@ -20,8 +21,8 @@ struct GroupState {
   const GroupAsk* ask = nullptr;
   std::vector<int8_t> class_ok;             // per class id: -1 unknown, 0 infeasible, 1 feasible
   std::unordered_map<int, int> collisions;  // node → running allocations of this job and group
-  // Per spread: attribute value → allocations of the group there.
-  std::vector<std::unordered_map<std::string, int64_t>> spread_counts;
+  // Per spread: the group's allocations per attribute value.
+  std::vector<SpreadCounts> spreads;
   // Per distinct_property: value → allocations (of the job or the group) there.
   std::vector<std::unordered_map<std::string, int64_t>> property_counts;
   int failure = -1;                   // index in plan.failures once a placement of the group failed

@@ -19,17 +19,10 @@ double clamp_fit(double s) {
 }
 
 // nomad's evenSpreadScoreBoost: spread allocations evenly over the attribute's values.
-double even_spread_boost(const std::unordered_map<std::string, int64_t>& use,
-                         const std::optional<std::string>& value) {
-  if (use.empty()) return 0.0;
-  if (!value) return -1.0;
-  auto it = use.find(*value);
-  int64_t current = it == use.end() ? 0 : it->second;
-  int64_t min = 0, max = 0;
-  for (const auto& [v, n] : use) {
-    if (min == 0 || n < min) min = n;
-    if (max == 0 || n > max) max = n;
-  }
+double even_spread_boost(SpreadCounts& use, int value) {
+  if (!use.any()) return 0.0;
+  if (value < 0) return -1.0;
+  int64_t current = use.count(value), min = use.min_count(), max = use.max_count();
   if (current != min) return min == 0 ? -1.0 : double(min - current) / double(min);
   if (min == max) return -1.0;
   if (min == 0) return 1.0;
@@ -85,34 +78,24 @@ double Eval::score(GroupState& g, int n, const std::unordered_set<int>* penalty)
     double total = 0;
     for (size_t i = 0; i < ask.spreads.size(); ++i) {
       const auto& sp = ask.spreads[i];
-      const auto& use = g.spread_counts[i];
-      auto value = resolve_target(sp.attribute, rec.node);
+      auto& use = g.spreads[i];
+      int value = use.value_of(n, rec.node);
       if (sp.desired.empty()) {
         total += even_spread_boost(use, value);
         continue;
       }
-      if (!value) {
+      double want = use.desired(value);
+      if (value < 0 || want < 0) {  // no such attribute, or a value without a target
         total -= 1.0;
         continue;
       }
-      auto it = use.find(*value);
-      double used = double(it == use.end() ? 0 : it->second) + 1.0;
-      const double* want = nullptr;
-      for (const auto& [v, d] : sp.desired)
-        if (v == *value) want = &d;
-      if (!want)
-        for (const auto& [v, d] : sp.desired)
-          if (v == "*") want = &d;
-      if (!want) {
-        total -= 1.0;
-        continue;
-      }
-      if (*want == 0) {
+      if (want == 0) {
         total += g.lowest_spread_boost;
         continue;
       }
+      double used = double(use.count(value)) + 1.0;
       double weight = double(sp.weight) / double(ask.spread_weight_sum);
-      double boost = (*want - used) / *want * weight;
+      double boost = (want - used) / want * weight;
       total += boost;
       if (boost < g.lowest_spread_boost) g.lowest_spread_boost = boost;
     }

@@ -56,7 +56,7 @@ GroupState& Eval::group(const GroupAsk& ask) {
   auto g = std::make_unique<GroupState>();
   g->ask = &ask;
   g->class_ok.assign(st.class_ids.size(), -1);
-  g->spread_counts.resize(ask.spreads.size());
+  for (const auto& sp : ask.spreads) g->spreads.emplace_back(sp);
   g->property_counts.resize(ask.distinct_properties.size());
   auto it = st.jobs.find(job.id);
   if (it != st.jobs.end()) {
@@ -76,8 +76,7 @@ GroupState& Eval::group(const GroupAsk& ask) {
       }
       if (a.group != ask.name) continue;
       ++g->collisions[n];
-      for (size_t i = 0; i < ask.spreads.size(); ++i)
-        if (auto v = resolve_target(ask.spreads[i].attribute, node)) ++g->spread_counts[i][*v];
+      for (auto& sc : g->spreads) sc.add(sc.value_of(n, node));
     }
   }
   groups_.push_back(std::move(g));
@@ -374,8 +373,7 @@ Allocation Eval::place(GroupState& g, int n, int64_t index) {
   st.change_usage(n, ask.resources, true);
   st.take_ports(n, a.ports, true);
   ++g.collisions[n];
-  for (size_t i = 0; i < ask.spreads.size(); ++i)
-    if (auto v = resolve_target(ask.spreads[i].attribute, rec.node)) ++g.spread_counts[i][*v];
+  for (auto& sc : g.spreads) sc.add(sc.value_of(n, rec.node));
   for (size_t i = 0; i < ask.distinct_properties.size(); ++i)
     if (auto v = resolve_target(ask.distinct_properties[i].attribute, rec.node))
       ++g.property_counts[i][*v];
