@@ -56,8 +56,18 @@ Result<std::string> Cluster::upsert_node(Node node) {
                                                   std::to_string(node.min_dynamic_port) + "-" +
                                                   std::to_string(node.max_dynamic_port) +
                                                   " is not valid");
-  if (node.total.cpu < 0 || node.total.memory_mb < 0 || node.total.disk_mb < 0)
+  if (node.total.cpu < 0 || node.total.memory_mb < 0 || node.total.disk_mb < 0 ||
+      node.reserved.cpu < 0 || node.reserved.memory_mb < 0 || node.reserved.disk_mb < 0)
     return Error(ErrorCode::invalid_argument, "node " + node.name + ": negative resources");
+  if (node.reserved.cpu > node.total.cpu || node.reserved.memory_mb > node.total.memory_mb ||
+      node.reserved.disk_mb > node.total.disk_mb)
+    return Error(ErrorCode::invalid_argument,
+                 "node " + node.name + ": reserves more than it has (cpu " +
+                     std::to_string(node.reserved.cpu) + " of " + std::to_string(node.total.cpu) +
+                     ", memory " + std::to_string(node.reserved.memory_mb) + " of " +
+                     std::to_string(node.total.memory_mb) + ", disk " +
+                     std::to_string(node.reserved.disk_mb) + " of " +
+                     std::to_string(node.total.disk_mb) + ")");
   int n = st.node_index(node.id);
   if (n < 0) {
     n = int(st.nodes.size());

@@ -94,7 +94,10 @@ Result<std::vector<Node>> read_node(const Value& v, size_t index) {
   Node n;
   int64_t count = 1;
   bool has_resources = false;
-  for (const auto& [k, e] : v.entries()) {
+  for (const auto& entry : v.entries()) {
+    // (Not a structured binding: clang 14 cannot capture those in the lambda below.)
+    const std::string& k = entry.first;
+    const Value& e = entry.second;
     Result<void> ok;
     auto set_text = [&](std::string& field) -> Result<void> {
       auto s = text(r, e, k);
