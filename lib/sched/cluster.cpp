@@ -127,8 +127,10 @@ Result<void> Cluster::set_node_eligibility(std::string_view id, bool eligible) {
 }
 Result<void> Cluster::set_node_drain(std::string_view id, bool drain) {
   return change_node(*impl_, id, [&](Node& n) {
+    // As nomad: a draining node is ineligible, and ending a drain makes it eligible again
+    // (`nomad node drain -disable` without -keep-ineligible).
     n.drain = drain;
-    if (drain) n.eligible = false;  // as nomad: a draining node is ineligible
+    n.eligible = !drain;
   });
 }
 

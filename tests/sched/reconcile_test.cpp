@@ -113,6 +113,9 @@ TEST_F(Reconcile, DrainMigratesWithMaxParallel) {
   ASSERT_TRUE(second.ok());
   EXPECT_EQ((*second)[0].placements.size(), 2u);
   for (const auto* a : one.allocations("web")) EXPECT_EQ(a->node_id, "node-other");
+  EXPECT_FALSE(one.node("node-only")->eligible);
+  ASSERT_TRUE(one.set_node_drain("node-only", false).ok());
+  EXPECT_TRUE(one.node("node-only")->eligible);
 }
 
 TEST_F(Reconcile, FailedAllocationWaitsForDelayThenReschedules) {

@@ -69,6 +69,7 @@ class Cluster {
   Result<void> remove_node(std::string_view id);  // its allocations become lost
   Result<void> set_node_status(std::string_view id, NodeStatus status);
   Result<void> set_node_eligibility(std::string_view id, bool eligible);
+  // Draining makes the node ineligible; ending the drain makes it eligible again.
   Result<void> set_node_drain(std::string_view id, bool drain);
   const Node* node(std::string_view id) const;
   std::vector<const Node*> nodes() const;
