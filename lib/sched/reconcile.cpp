@@ -216,10 +216,9 @@ class Reconciler {
     std::vector<int> keep;
     for (auto it = live.rbegin(); it != live.rend(); ++it) {
       const Allocation& a = st_.allocs[size_t(*it)];
-      bool duplicate = std::any_of(live.begin(), live.end(), [&](int other) {
-        const Allocation& b = st_.allocs[size_t(other)];
-        return other != *it && b.index == a.index && b.id < a.id;
-      });
+      // live is sorted by (index, id): a duplicate index follows its first holder.
+      auto prev = std::next(it);
+      bool duplicate = prev != live.rend() && st_.allocs[size_t(*prev)].index == a.index;
       if (a.index >= g.count || duplicate) {
         stop(*it, kStopNotNeeded, node_lost(a));
         continue;

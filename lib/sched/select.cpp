@@ -60,12 +60,11 @@ GroupState& Eval::group(const GroupAsk& ask) {
   g->property_counts.resize(ask.distinct_properties.size());
   auto it = st.jobs.find(job.id);
   if (it != st.jobs.end()) {
+    std::unordered_set<std::string_view> stopped;
+    for (const auto& s : plan.stops) stopped.insert(s.alloc_id);
     for (int ai : it->second.allocs) {
       const Allocation& a = st.allocs[size_t(ai)];
-      if (a.terminal()) continue;
-      bool stopped = false;
-      for (const auto& s : plan.stops) stopped = stopped || s.alloc_id == a.id;
-      if (stopped) continue;
+      if (a.terminal() || stopped.count(a.id)) continue;
       int n = st.node_index(a.node_id);
       if (n < 0) continue;
       const Node& node = st.nodes[size_t(n)].node;
