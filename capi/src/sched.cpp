@@ -37,6 +37,18 @@ const sched::FailedPlacement* failure(const warden_plan* p, size_t i) {
   return p && i < p->plan.failures.size() ? &p->plan.failures[i] : nullptr;
 }
 
+// A node change through the C API: the arguments checked, the error converted.
+template <class F>
+warden_error* node_call(warden_cluster* cluster, const char* node_id, const char* fn, F f) {
+  WARDEN_API_BEGIN
+  if (!cluster || !node_id)
+    return make_error(WARDEN_ERROR_INVALID_ARGUMENT,
+                      std::string(fn) + ": cluster and node_id are required");
+  if (auto r = f(cluster->cluster, node_id); !r) return make_error(std::move(r).error());
+  return nullptr;
+  WARDEN_API_END
+}
+
 }  // namespace
 
 extern "C" {
@@ -83,12 +95,8 @@ warden_error* warden_cluster_add_nodes_json(warden_cluster* cluster, const char*
 }
 
 warden_error* warden_cluster_remove_node(warden_cluster* cluster, const char* node_id) {
-  WARDEN_API_BEGIN
-  WARDEN_REQUIRE(cluster && node_id,
-                 "warden_cluster_remove_node: cluster and node_id are required");
-  if (auto r = cluster->cluster.remove_node(node_id); !r) return make_error(std::move(r).error());
-  return nullptr;
-  WARDEN_API_END
+  return node_call(cluster, node_id, "warden_cluster_remove_node",
+                   [](sched::Cluster& c, const char* id) { return c.remove_node(id); });
 }
 
 warden_error* warden_cluster_set_node_status(warden_cluster* cluster, const char* node_id,
@@ -108,24 +116,16 @@ warden_error* warden_cluster_set_node_status(warden_cluster* cluster, const char
 
 warden_error* warden_cluster_set_node_eligibility(warden_cluster* cluster, const char* node_id,
                                                   int eligible) {
-  WARDEN_API_BEGIN
-  WARDEN_REQUIRE(cluster && node_id,
-                 "warden_cluster_set_node_eligibility: cluster and node_id are required");
-  if (auto r = cluster->cluster.set_node_eligibility(node_id, eligible != 0); !r)
-    return make_error(std::move(r).error());
-  return nullptr;
-  WARDEN_API_END
+  return node_call(
+      cluster, node_id, "warden_cluster_set_node_eligibility",
+      [&](sched::Cluster& c, const char* id) { return c.set_node_eligibility(id, eligible != 0); });
 }
 
 warden_error* warden_cluster_set_node_drain(warden_cluster* cluster, const char* node_id,
                                             int drain) {
-  WARDEN_API_BEGIN
-  WARDEN_REQUIRE(cluster && node_id,
-                 "warden_cluster_set_node_drain: cluster and node_id are required");
-  if (auto r = cluster->cluster.set_node_drain(node_id, drain != 0); !r)
-    return make_error(std::move(r).error());
-  return nullptr;
-  WARDEN_API_END
+  return node_call(
+      cluster, node_id, "warden_cluster_set_node_drain",
+      [&](sched::Cluster& c, const char* id) { return c.set_node_drain(id, drain != 0); });
 }
 
 warden_error* warden_cluster_evaluate_node(warden_cluster* cluster, const char* node_id,

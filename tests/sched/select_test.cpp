@@ -130,19 +130,9 @@ TEST(SchedSelect, ExactPicksTheFullestFittingNode) {
   ASSERT_TRUE(c.upsert_node(make_node("empty", 4000, 4000)).ok());
   ASSERT_TRUE(c.upsert_node(make_node("busy", 4000, 4000)).ok());
   ASSERT_TRUE(c.upsert_node(make_node("full", 4000, 4000)).ok());
-  // Fill "busy" halfway and "full" almost completely with another job.
-  auto filler = make_job(web_job(1, 2000, 2000));
-  filler.id = "filler";
-  filler.name = "filler";
-  filler.task_groups->at(0).constraints = {{"${node.unique.name}", "busy", "="}};
-  auto f = c.register_job(filler);
-  ASSERT_TRUE(f.ok() && c.apply(*f).ok());
-  auto big = make_job(web_job(1, 3900, 3900));
-  big.id = "big";
-  big.name = "big";
-  big.task_groups->at(0).constraints = {{"${node.unique.name}", "full", "="}};
-  auto b = c.register_job(big);
-  ASSERT_TRUE(b.ok() && c.apply(*b).ok());
+  // Fill "busy" halfway and "full" almost completely with other jobs.
+  test::place_pinned(c, "filler", "busy", 2000, 2000);
+  test::place_pinned(c, "big", "full", 3900, 3900);
   auto plan = c.register_job(make_job(web_job(1, 1000, 1000)));
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->placements.size(), 1u);
@@ -175,12 +165,7 @@ TEST(SchedSelect, SpreadAlgorithmPrefersTheEmptiestNode) {
     Cluster c(config);
     ASSERT_TRUE(c.upsert_node(make_node("empty", 4000, 4000)).ok());
     ASSERT_TRUE(c.upsert_node(make_node("busy", 4000, 4000)).ok());
-    auto filler = make_job(web_job(1, 2000, 2000));
-    filler.id = "filler";
-    filler.name = "filler";
-    filler.task_groups->at(0).constraints = {{"${node.unique.name}", "busy", "="}};
-    auto f = c.register_job(filler);
-    ASSERT_TRUE(f.ok() && c.apply(*f).ok());
+    test::place_pinned(c, "filler", "busy", 2000, 2000);
     auto plan = c.register_job(make_job(web_job(1, 1000, 1000)));
     ASSERT_TRUE(plan.ok());
     ASSERT_EQ(plan->placements.size(), 1u);

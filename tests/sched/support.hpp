@@ -40,4 +40,15 @@ inline std::string web_job(int count, int cpu, int mem, const std::string& extra
          "\n      }\n    }\n  }\n}\n";
 }
 
+// Registers and applies a one-allocation job `id` pinned (by constraint) to the node `name`.
+inline void place_pinned(Cluster& c, const std::string& id, const std::string& name, int cpu,
+                         int mem) {
+  auto job = make_job(web_job(1, cpu, mem));
+  job.id = id;
+  job.name = id;
+  job.task_groups->at(0).constraints = {{"${node.unique.name}", name, "="}};
+  auto plan = c.register_job(job);
+  ASSERT_TRUE(plan.ok() && plan->placements.size() == 1 && c.apply(*plan).ok()) << id;
+}
+
 }  // namespace warden::sched::test
